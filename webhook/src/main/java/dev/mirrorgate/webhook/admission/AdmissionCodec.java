@@ -1,0 +1,123 @@
+package dev.mirrorgate.webhook.admission;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.util.Base64;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Reads AdmissionReview requests and writes AdmissionReview responses (v1 and v1beta1).
+ *
+ * <p>Decoding never trusts the body: every way it can be unusable becomes an {@link
+ * AdmissionDecodeException} that names what was wrong.
+ */
+public final class AdmissionCodec {
+  public static final String V1 = "admission.k8s.io/v1";
+  public static final String V1BETA1 = "admission.k8s.io/v1beta1";
+  private static final Set<String> VERSIONS = Set.of(V1, V1BETA1);
+
+  private final ObjectMapper mapper;
+
+  public AdmissionCodec(ObjectMapper mapper) {
+    this.mapper = mapper;
+  }
+
+  /** Decodes a review body, or throws with a 400 and the reason. */
+  public AdmissionRequest decode(byte[] body) throws AdmissionDecodeException {
+    if (body.length == 0) {
+      throw new AdmissionDecodeException(400, "empty body: expected an AdmissionReview");
+    }
+    JsonNode root;
+    try {
+      root = mapper.readTree(body);
+    } catch (JsonProcessingException e) {
+      JsonLocation at = e.getLocation();
+      String where =
+          at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
+      throw new AdmissionDecodeException(
+          400, "malformed JSON" + where + ": " + e.getOriginalMessage());
+    } catch (IOException e) {
+      throw new AdmissionDecodeException(400, "unreadable body: " + e.getMessage());
+    }
+    if (root == null || !root.isObject()) {
+      throw new AdmissionDecodeException(400, "not an AdmissionReview: body is not a JSON object");
+    }
+    String kind = root.path("kind").asText("");
+    if (!kind.equals("AdmissionReview")) {
+      throw new AdmissionDecodeException(
+          400, "not an AdmissionReview: kind is \"" + kind + "\", expected \"AdmissionReview\"");
+    }
+    String apiVersion = root.path("apiVersion").asText("");
+    if (!VERSIONS.contains(apiVersion)) {
+      throw new AdmissionDecodeException(
+          400,
+          "unsupported AdmissionReview apiVersion \""
+              + apiVersion
+              + "\": expected "
+              + V1
+              + " or "
+              + V1BETA1);
+    }
+    JsonNode request = root.path("request");
+    if (!request.isObject()) {
+      throw new AdmissionDecodeException(400, "not an AdmissionReview request: no \"request\"");
+    }
+    String uid = request.path("uid").asText("");
+    if (uid.isEmpty()) {
+      throw new AdmissionDecodeException(400, "AdmissionReview request has no uid");
+    }
+    return new AdmissionRequest(
+        apiVersion,
+        uid,
+        request.path("resource").path("resource").asText(""),
+        request.path("subResource").asText(""),
+        request.path("operation").asText(""),
+        request.path("namespace").asText(""),
+        request.path("name").asText(""),
+        request.path("dryRun").asBoolean(false),
+        request.path("object"));
+  }
+
+  /** An allowing response without a patch, echoing the request's uid and apiVersion. */
+  public byte[] allow(AdmissionRequest request, List<String> warnings) {
+    return write(request, null, warnings);
+  }
+
+  /** An allowing response carrying a JSON Patch. */
+  public byte[] patch(AdmissionRequest request, ArrayNode patch, List<String> warnings) {
+    return write(request, patch, warnings);
+  }
+
+  private byte[] write(AdmissionRequest request, ArrayNode patch, List<String> warnings) {
+    ObjectNode review = mapper.createObjectNode();
+    review.put("apiVersion", request.apiVersion());
+    review.put("kind", "AdmissionReview");
+    ObjectNode response = review.putObject("response");
+    response.put("uid", request.uid());
+    response.put("allowed", true);
+    if (patch != null) {
+      response.put("patchType", "JSONPatch");
+      response.put("patch", Base64.getEncoder().encodeToString(toBytes(patch)));
+    }
+    if (!warnings.isEmpty()) {
+      ArrayNode list = response.putArray("warnings");
+      warnings.forEach(list::add);
+    }
+    return toBytes(review);
+  }
+
+  private byte[] toBytes(JsonNode node) {
+    try {
+      return mapper.writeValueAsBytes(node);
+    } catch (JsonProcessingException e) {
+      // A tree we built ourselves always serializes.
+      throw new IllegalStateException("cannot serialize admission response", e);
+    }
+  }
+}

@@ -1,0 +1,130 @@
+package dev.mirrorgate.webhook.server;
+
+import static net.logstash.logback.argument.StructuredArguments.kv;
+
+import dev.mirrorgate.webhook.admission.AdmissionCodec;
+import dev.mirrorgate.webhook.admission.AdmissionDecodeException;
+import dev.mirrorgate.webhook.admission.AdmissionRequest;
+import dev.mirrorgate.webhook.mapping.LoadedMapping;
+import dev.mirrorgate.webhook.mapping.MappingHolder;
+import dev.mirrorgate.webhook.metrics.WebhookMetrics;
+import dev.mirrorgate.webhook.metrics.WebhookMetrics.Outcome;
+import dev.mirrorgate.webhook.mutation.ImageRewrite;
+import dev.mirrorgate.webhook.mutation.Mutation;
+import dev.mirrorgate.webhook.mutation.PodMutator;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Answers one {@code POST /mutate} body: decode, mutate, encode. A body that is not a review gets a
+ * 4xx with the reason; anything unexpected after decoding still gets a well-formed review that
+ * admits the Pod unchanged (fail open), a log line and a metric. One log line per decision.
+ */
+public final class AdmissionService {
+  private static final Logger log = LoggerFactory.getLogger("mirrorgate.admission");
+  static final String INTERNAL_ERROR_WARNING =
+      "mirrorgate: internal error, Pod admitted with its images unchanged";
+
+  private final AdmissionCodec codec;
+  private final PodMutator mutator;
+  private final MappingHolder mappings;
+  private final WebhookMetrics metrics;
+
+  public AdmissionService(
+      AdmissionCodec codec, PodMutator mutator, MappingHolder mappings, WebhookMetrics metrics) {
+    this.codec = codec;
+    this.mutator = mutator;
+    this.mappings = mappings;
+    this.metrics = metrics;
+  }
+
+  public Answer handle(byte[] body) {
+    long start = System.nanoTime();
+    AdmissionRequest request;
+    try {
+      request = codec.decode(body);
+    } catch (AdmissionDecodeException e) {
+      metrics.request("unknown", Outcome.REJECTED, System.nanoTime() - start);
+      log.warn(
+          "rejected admission body: {}",
+          e.getMessage(),
+          kv("outcome", "rejected"),
+          kv("status", e.status()));
+      return Answer.error(e.status(), e.getMessage());
+    }
+    try {
+      return decide(request, start);
+    } catch (RuntimeException e) {
+      metrics.request(request.operation(), Outcome.ERROR, System.nanoTime() - start);
+      log.error(
+          "admission failed, admitting the Pod unchanged",
+          kv("uid", request.uid()),
+          kv("namespace", request.namespace()),
+          kv("pod", request.podName()),
+          kv("outcome", "error"),
+          e);
+      return Answer.json(codec.allow(request, List.of(INTERNAL_ERROR_WARNING)));
+    }
+  }
+
+  private Answer decide(AdmissionRequest request, long start) {
+    if (!request.isPod()
+        || !request.object().isObject()
+        || !(request.operation().equals("CREATE") || request.operation().equals("UPDATE"))) {
+      Answer answer = Answer.json(codec.allow(request, List.of()));
+      finish(request, Outcome.SKIPPED, "not a Pod CREATE or UPDATE", null, null, start);
+      return answer;
+    }
+    LoadedMapping loaded = mappings.current().orElse(null);
+    if (loaded == null) {
+      Answer answer = Answer.json(codec.allow(request, List.of()));
+      finish(request, Outcome.SKIPPED, "no mapping loaded yet", null, null, start);
+      return answer;
+    }
+    Mutation mutation =
+        mutator.mutate(request.object(), request.isEphemeralContainersUpdate(), loaded.mapping());
+    Answer answer =
+        Answer.json(
+            mutation.changed()
+                ? codec.patch(request, mutation.patch(), mutation.warnings())
+                : codec.allow(request, mutation.warnings()));
+    for (ImageRewrite rewrite : mutation.rewrites()) {
+      metrics.imageRewritten(rewrite.rule());
+    }
+    Outcome outcome =
+        mutation.skipped() != null
+            ? Outcome.SKIPPED
+            : mutation.changed() ? Outcome.PATCHED : Outcome.UNCHANGED;
+    finish(request, outcome, mutation.skipped(), mutation, loaded, start);
+    return answer;
+  }
+
+  private void finish(
+      AdmissionRequest request,
+      Outcome outcome,
+      String reason,
+      Mutation mutation,
+      LoadedMapping mapping,
+      long start) {
+    long nanos = System.nanoTime() - start;
+    metrics.request(request.operation(), outcome, nanos);
+    if (log.isInfoEnabled()) {
+      log.info(
+          "admission {}",
+          outcome.label(),
+          kv("uid", request.uid()),
+          kv("operation", request.operation()),
+          kv("subResource", request.subResource()),
+          kv("namespace", request.namespace()),
+          kv("pod", request.podName()),
+          kv("dryRun", request.dryRun()),
+          kv("outcome", outcome.label()),
+          kv("reason", reason),
+          kv("rewrites", mutation == null ? List.of() : mutation.rewrites()),
+          kv("warnings", mutation == null ? List.of() : mutation.warnings()),
+          kv("mapping", mapping == null ? null : mapping.version()),
+          kv("micros", nanos / 1000));
+    }
+  }
+}

@@ -1,0 +1,99 @@
+package dev.mirrorgate.webhook.server;
+
+import dev.mirrorgate.webhook.mapping.MappingHolder;
+import dev.mirrorgate.webhook.metrics.WebhookMetrics;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The webhook's HTTPS server: one {@link WebhookVerticle} per event loop, all on one port. The
+ * serving certificate can be replaced while running, without dropping connections.
+ */
+public final class WebhookServer {
+  private static final Logger log = LoggerFactory.getLogger(WebhookServer.class);
+
+  private final Vertx vertx;
+  private final String host;
+  private final int port;
+  private final AdmissionService admission;
+  private final MappingHolder mappings;
+  private final WebhookMetrics metrics;
+  private final List<HttpServer> servers = new CopyOnWriteArrayList<>();
+  private volatile TlsMaterial tls;
+  private volatile int actualPort;
+
+  public WebhookServer(
+      Vertx vertx,
+      String host,
+      int port,
+      TlsMaterial tls,
+      AdmissionService admission,
+      MappingHolder mappings,
+      WebhookMetrics metrics) {
+    this.vertx = vertx;
+    this.host = host;
+    this.port = port;
+    this.tls = tls;
+    this.admission = admission;
+    this.mappings = mappings;
+    this.metrics = metrics;
+  }
+
+  /** Starts {@code instances} event-loop servers; completes when all listen. */
+  public Future<String> start(int instances) {
+    return vertx.deployVerticle(
+        () -> new WebhookVerticle(this), new DeploymentOptions().setInstances(instances));
+  }
+
+  /** Serves {@code material} from now on; new handshakes use it, open connections continue. */
+  public Future<Void> updateTls(TlsMaterial material) {
+    this.tls = material;
+    return Future.all(servers.stream().map(s -> s.updateSSLOptions(material.sslOptions())).toList())
+        .mapEmpty();
+  }
+
+  /** The port actually bound (useful with port 0). */
+  public int port() {
+    return actualPort;
+  }
+
+  String host() {
+    return host;
+  }
+
+  int configuredPort() {
+    return port;
+  }
+
+  TlsMaterial tls() {
+    return tls;
+  }
+
+  AdmissionService admission() {
+    return admission;
+  }
+
+  WebhookMetrics metrics() {
+    return metrics;
+  }
+
+  boolean mappingLoaded() {
+    return mappings.isLoaded();
+  }
+
+  void started(HttpServer server) {
+    servers.add(server);
+    actualPort = server.actualPort();
+    log.debug("event-loop server listening on {}:{}", host, actualPort);
+  }
+
+  void stopped(HttpServer server) {
+    servers.remove(server);
+  }
+}

@@ -1,0 +1,97 @@
+package dev.mirrorgate.webhook.server;
+
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.healthchecks.HealthCheckHandler;
+
+/**
+ * One event loop's share of the HTTPS server. Routes: {@code POST /mutate}, {@code GET /healthz},
+ * {@code /livez}, {@code /readyz} and {@code /metrics}.
+ */
+final class WebhookVerticle extends VerticleBase {
+  /** Bodies above this get 413: the API server's own request limit is 3 MiB per object. */
+  static final long MAX_BODY_BYTES = 7L * 1024 * 1024;
+
+  private final WebhookServer shared;
+  private HttpServer server;
+
+  WebhookVerticle(WebhookServer shared) {
+    this.shared = shared;
+  }
+
+  @Override
+  public Future<?> start() {
+    Router router = Router.router(vertx);
+    router
+        .post("/mutate")
+        .handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES))
+        .handler(this::mutate);
+    HealthCheckHandler alive = HealthCheckHandler.create(vertx);
+    alive.register(
+        "event-loop", promise -> promise.complete(io.vertx.ext.healthchecks.Status.OK()));
+    router.get("/healthz").handler(alive);
+    router.get("/livez").handler(alive);
+    HealthCheckHandler ready = HealthCheckHandler.create(vertx);
+    ready.register(
+        "mapping",
+        promise ->
+            promise.complete(
+                shared.mappingLoaded()
+                    ? io.vertx.ext.healthchecks.Status.OK()
+                    : io.vertx.ext.healthchecks.Status.KO()));
+    router.get("/readyz").handler(ready);
+    router.get("/metrics").handler(this::metrics);
+
+    HttpServerOptions options =
+        new HttpServerOptions()
+            .setSsl(true)
+            .setKeyCertOptions(shared.tls().keyCertOptions())
+            .setHost(shared.host())
+            .setPort(
+                shared.configuredPort() == 0
+                    ? -1
+                    : shared.configuredPort()) // -1: one random port shared by all event loops
+            .setIdleTimeout(120);
+    server = vertx.createHttpServer(options).requestHandler(router);
+    return server.listen().onSuccess(shared::started);
+  }
+
+  @Override
+  public Future<?> stop() {
+    shared.stopped(server);
+    return server.shutdown(java.time.Duration.ofSeconds(5));
+  }
+
+  private void mutate(RoutingContext ctx) {
+    String type = ctx.request().getHeader("Content-Type");
+    if (type != null && !type.toLowerCase(java.util.Locale.ROOT).startsWith("application/json")) {
+      send(
+          ctx.response(),
+          Answer.error(
+              415, "unsupported Content-Type \"" + type + "\": expected application/json"));
+      return;
+    }
+    Buffer body = ctx.body().buffer();
+    send(ctx.response(), shared.admission().handle(body == null ? new byte[0] : body.getBytes()));
+  }
+
+  private void metrics(RoutingContext ctx) {
+    ctx.response()
+        .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
+        .end(shared.metrics().scrape());
+  }
+
+  private static void send(HttpServerResponse response, Answer answer) {
+    response
+        .setStatusCode(answer.status())
+        .putHeader("Content-Type", answer.contentType())
+        .end(Buffer.buffer(answer.body()));
+  }
+}
