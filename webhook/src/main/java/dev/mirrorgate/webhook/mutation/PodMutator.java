@@ -11,7 +11,7 @@ import java.util.List;
  * The pure core of admission: given a Pod and a mapping, which images change and the JSON Patch
  * that changes them. Knows nothing of HTTP or of where the mapping came from.
  */
-public final class PodMutator {
+public final class PodMutator implements Mutator {
   /** Pod or Namespace label that turns rewriting off when set to {@code "false"}. */
   public static final String REWRITE_LABEL = "mirrorgate.dev/rewrite";
 
@@ -27,6 +27,7 @@ public final class PodMutator {
    * @param ephemeralOnly true for the {@code pods/ephemeralcontainers} subresource, where only
    *     ephemeral containers may change (and annotations would be dropped by the API server)
    */
+  @Override
   public Mutation mutate(JsonNode pod, boolean ephemeralOnly, Mapping mapping) {
     if ("false".equals(pod.path("metadata").path("labels").path(REWRITE_LABEL).asText(null))) {
       return Mutation.skipped("pod label " + REWRITE_LABEL + "=false");

@@ -11,7 +11,7 @@ import dev.mirrorgate.webhook.metrics.WebhookMetrics;
 import dev.mirrorgate.webhook.metrics.WebhookMetrics.Outcome;
 import dev.mirrorgate.webhook.mutation.ImageRewrite;
 import dev.mirrorgate.webhook.mutation.Mutation;
-import dev.mirrorgate.webhook.mutation.PodMutator;
+import dev.mirrorgate.webhook.mutation.Mutator;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,12 +27,12 @@ public final class AdmissionService {
       "mirrorgate: internal error, Pod admitted with its images unchanged";
 
   private final AdmissionCodec codec;
-  private final PodMutator mutator;
+  private final Mutator mutator;
   private final MappingHolder mappings;
   private final WebhookMetrics metrics;
 
   public AdmissionService(
-      AdmissionCodec codec, PodMutator mutator, MappingHolder mappings, WebhookMetrics metrics) {
+      AdmissionCodec codec, Mutator mutator, MappingHolder mappings, WebhookMetrics metrics) {
     this.codec = codec;
     this.mutator = mutator;
     this.mappings = mappings;

@@ -1,0 +1,90 @@
+package dev.mirrorgate.webhook.admission;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mirrorgate.webhook.TestResources;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class AdmissionCodecTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private final AdmissionCodec codec = new AdmissionCodec(JSON);
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
+          empty                  | ''                                                  | empty body
+          not JSON               | 'hello'                                             | malformed JSON at line 1
+          truncated              | '{"kind":"AdmissionReview","request":{'             | malformed JSON
+          array                  | '[1,2]'                                             | body is not a JSON object
+          wrong kind             | '{"kind":"Pod","apiVersion":"v1"}'                  | kind is "Pod"
+          missing kind           | '{"apiVersion":"admission.k8s.io/v1"}'              | kind is ""
+          wrong version          | '{"kind":"AdmissionReview","apiVersion":"admission.k8s.io/v2"}' | unsupported AdmissionReview apiVersion "admission.k8s.io/v2"
+          no request             | '{"kind":"AdmissionReview","apiVersion":"admission.k8s.io/v1"}' | no "request"
+          no uid                 | '{"kind":"AdmissionReview","apiVersion":"admission.k8s.io/v1","request":{}}' | has no uid
+          """)
+  void rejectsWhatIsNotAReview(String description, String body, String reason) {
+    assertThatThrownBy(() -> codec.decode(body.getBytes(StandardCharsets.UTF_8)))
+        .isInstanceOfSatisfying(
+            AdmissionDecodeException.class, e -> assertThat(e.status()).isEqualTo(400))
+        .hasMessageContaining(reason);
+  }
+
+  @Test
+  void decodesARealisticPodCreate() throws Exception {
+    AdmissionRequest request =
+        codec.decode(
+            TestResources.text("reviews/pod-create.json").getBytes(StandardCharsets.UTF_8));
+    assertThat(request.apiVersion()).isEqualTo(AdmissionCodec.V1);
+    assertThat(request.uid()).isEqualTo("705ab4f5-6393-11e8-b7cc-42010a800002");
+    assertThat(request.operation()).isEqualTo("CREATE");
+    assertThat(request.isPod()).isTrue();
+    assertThat(request.isEphemeralContainersUpdate()).isFalse();
+    assertThat(request.namespace()).isEqualTo("shop");
+    assertThat(request.podName()).isEqualTo("shop-frontend-7d9f8c6b5d-");
+    assertThat(request.object().path("spec").path("containers").size()).isEqualTo(3);
+  }
+
+  @ParameterizedTest
+  @CsvSource({"admission.k8s.io/v1", "admission.k8s.io/v1beta1"})
+  void responsesEchoUidAndApiVersion(String version) throws Exception {
+    AdmissionRequest request =
+        codec.decode(
+            ("{\"kind\":\"AdmissionReview\",\"apiVersion\":\""
+                    + version
+                    + "\",\"request\":{\"uid\":\"abc\",\"subResource\":\"ephemeralcontainers\"}}")
+                .getBytes(StandardCharsets.UTF_8));
+    assertThat(request.isEphemeralContainersUpdate()).isTrue();
+
+    JsonNode allowed = JSON.readTree(codec.allow(request, List.of()));
+    assertThat(allowed.path("apiVersion").asText()).isEqualTo(version);
+    assertThat(allowed.path("kind").asText()).isEqualTo("AdmissionReview");
+    assertThat(allowed.path("response").path("uid").asText()).isEqualTo("abc");
+    assertThat(allowed.path("response").path("allowed").asBoolean()).isTrue();
+    assertThat(allowed.path("response").has("patch")).isFalse();
+    assertThat(allowed.path("response").has("warnings")).isFalse();
+
+    var patch = JSON.createArrayNode();
+    patch
+        .addObject()
+        .put("op", "replace")
+        .put("path", "/spec/containers/0/image")
+        .put("value", "x");
+    JsonNode patched = JSON.readTree(codec.patch(request, patch, List.of("careful")));
+    assertThat(patched.path("response").path("patchType").asText()).isEqualTo("JSONPatch");
+    assertThat(
+            JSON.readTree(
+                Base64.getDecoder().decode(patched.path("response").path("patch").asText())))
+        .isEqualTo(patch);
+    assertThat(patched.path("response").path("warnings")).hasSize(1);
+  }
+}
