@@ -27,6 +27,7 @@ public final class WebhookServer {
   private final List<HttpServer> servers = new CopyOnWriteArrayList<>();
   private volatile TlsMaterial tls;
   private volatile int actualPort;
+  private int bindPort;
 
   public WebhookServer(
       Vertx vertx,
@@ -39,14 +40,26 @@ public final class WebhookServer {
     this.vertx = vertx;
     this.host = host;
     this.port = port;
+    this.bindPort = port;
     this.tls = tls;
     this.admission = admission;
     this.mappings = mappings;
     this.metrics = metrics;
   }
 
-  /** Starts {@code instances} event-loop servers; completes when all listen. */
+  /**
+   * Starts {@code instances} event-loop servers sharing one port; completes when all listen. Port 0
+   * means a free port, chosen before binding so that every event loop shares it.
+   */
   public Future<String> start(int instances) {
+    if (port == 0) {
+      try (java.net.ServerSocket probe =
+          new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName(host))) {
+        bindPort = probe.getLocalPort();
+      } catch (java.io.IOException e) {
+        return Future.failedFuture(e);
+      }
+    }
     return vertx.deployVerticle(
         () -> new WebhookVerticle(this), new DeploymentOptions().setInstances(instances));
   }
@@ -67,8 +80,8 @@ public final class WebhookServer {
     return host;
   }
 
-  int configuredPort() {
-    return port;
+  int bindPort() {
+    return bindPort;
   }
 
   TlsMaterial tls() {

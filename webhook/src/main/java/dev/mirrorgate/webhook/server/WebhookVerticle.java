@@ -54,10 +54,7 @@ final class WebhookVerticle extends VerticleBase {
             .setSsl(true)
             .setKeyCertOptions(shared.tls().keyCertOptions())
             .setHost(shared.host())
-            .setPort(
-                shared.configuredPort() == 0
-                    ? -1
-                    : shared.configuredPort()) // -1: one random port shared by all event loops
+            .setPort(shared.bindPort())
             .setIdleTimeout(120);
     server = vertx.createHttpServer(options).requestHandler(router);
     return server.listen().onSuccess(shared::started);
