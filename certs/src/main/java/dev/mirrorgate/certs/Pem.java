@@ -14,7 +14,9 @@ import java.util.List;
 import java.util.Objects;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
+import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.openssl.PEMEncryptedKeyPair;
 import org.bouncycastle.openssl.PEMKeyPair;
@@ -121,7 +123,7 @@ public final class Pem {
             switch (block) {
               case ASN1ObjectIdentifier curve -> null; // "EC PARAMETERS" from openssl ecparam
               case PrivateKeyInfo info -> converter.getPrivateKey(info);
-              case PEMKeyPair pair -> converter.getPrivateKey(pair.getPrivateKeyInfo());
+              case PEMKeyPair pair -> converter.getPrivateKey(namedCurve(pair, index));
               case PKCS8EncryptedPrivateKeyInfo encrypted ->
                   throw new CertificateException(ENCRYPTED_KEY);
               case PEMEncryptedKeyPair encrypted -> throw new CertificateException(ENCRYPTED_KEY);
@@ -152,5 +154,17 @@ public final class Pem {
               + (pem.isBlank() ? ", got empty text" : ""));
     }
     return found;
+  }
+
+  /** The key of a PKCS#1 or SEC1 block; a SEC1 key must name its curve to be usable. */
+  private static PrivateKeyInfo namedCurve(PEMKeyPair pair, int index) throws CertificateException {
+    PrivateKeyInfo info = pair.getPrivateKeyInfo();
+    AlgorithmIdentifier algorithm = info.getPrivateKeyAlgorithm();
+    if (algorithm.getAlgorithm().equals(X9ObjectIdentifiers.id_ecPublicKey)
+        && algorithm.getParameters() == null) {
+      throw new CertificateException(
+          "PEM block " + index + ": the EC private key does not name its curve");
+    }
+    return info;
   }
 }
