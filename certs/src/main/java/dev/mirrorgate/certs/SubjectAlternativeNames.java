@@ -13,6 +13,9 @@ final class SubjectAlternativeNames {
   private static final Pattern LABEL =
       Pattern.compile("[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?");
 
+  /** An octet of a dotted quad (alone or at the end of an IPv6 address) with a leading zero. */
+  private static final Pattern IPV4_LEADING_ZERO = Pattern.compile("(^|[.:])0[0-9]+(\\.|$)");
+
   private SubjectAlternativeNames() {}
 
   /** Why {@code name} is not a DNS name for a certificate, or null when it is one. */
@@ -55,7 +58,14 @@ final class SubjectAlternativeNames {
     if (!IPAddress.isValidIPv4(address) && !IPAddress.isValidIPv6(address)) {
       return "is not a valid IPv4 or IPv6 address";
     }
+    if (address.contains(".") && IPV4_LEADING_ZERO.matcher(dottedQuad(address)).find()) {
+      return "is ambiguous: an IPv4 part has a leading zero (some parsers read it as octal)";
+    }
     return null;
+  }
+
+  private static String dottedQuad(String address) {
+    return address.substring(address.lastIndexOf(':') + 1);
   }
 
   /** All problems of the names, each as {@code field[i]: "value" problem}. */

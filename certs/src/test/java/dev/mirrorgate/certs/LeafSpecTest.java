@@ -65,7 +65,21 @@ class LeafSpecTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"127.0.0.1", "10.96.0.15", "0.0.0.0", "::1", "2001:db8::1", "fe80::1:2"})
+  @ValueSource(
+      strings = {
+        "127.0.0.1",
+        "10.96.0.15",
+        "0.0.0.0",
+        "100.64.0.10",
+        "::1",
+        "::",
+        "2001:db8::1",
+        "fe80::1:2",
+        "::ffff:10.0.0.1",
+        "2001:0db8::01",
+        "1.2.3.0",
+        "10.0.0.100"
+      })
   void acceptsIpAddresses(String ip) {
     assertThat(LeafSpec.server("cn", List.of(), List.of(ip), DAY).ipAddresses())
         .containsExactly(ip);
@@ -83,7 +97,10 @@ class LeafSpecTest {
         "10.0.0.0/8",
         "2001:db8::1::2",
         "fe80::1%eth0",
-        "gggg::1"
+        "gggg::1",
+        "010.1.1.1",
+        "1.2.3.04",
+        "::ffff:1.2.3.04"
       })
   void rejectsInvalidIpAddresses(String ip) {
     assertThatIllegalArgumentException()
