@@ -1,12 +1,8 @@
 package dev.mirrorgate.certs;
 
-import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.PrivateKey;
-import java.security.PublicKey;
 import java.security.SecureRandom;
-import java.security.Signature;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
@@ -15,13 +11,6 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Objects;
-import org.bouncycastle.asn1.x509.BasicConstraints;
-import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
-import org.bouncycastle.asn1.x509.Extension;
-import org.bouncycastle.asn1.x509.KeyPurposeId;
-import org.bouncycastle.asn1.x509.KeyUsage;
-import org.bouncycastle.cert.X509v3CertificateBuilder;
-import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 
 /**
  * A self-signed root CA that issues TLS server leaves. Immutable and thread-safe.
@@ -70,25 +59,10 @@ public final class CertificateAuthority {
     SecureRandom random = new SecureRandom();
     KeyPair keys = algorithm.generateKeyPair(random);
     Instant now = now(clock);
-    X509v3CertificateBuilder builder =
-        new JcaX509v3CertificateBuilder(
-            CertificateSigner.commonName(commonName),
-            CertificateSigner.randomSerial(random),
-            CertificateSigner.date(now.minus(CLOCK_SKEW_ALLOWANCE)),
-            CertificateSigner.date(now.plus(validity)),
-            CertificateSigner.commonName(commonName),
-            keys.getPublic());
-    CertificateSigner.addExtension(
-        builder, Extension.basicConstraints, true, new BasicConstraints(0));
-    CertificateSigner.addExtension(
-        builder, Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
-    CertificateSigner.addExtension(
-        builder,
-        Extension.subjectKeyIdentifier,
-        false,
-        CertificateSigner.subjectKeyIdentifier(keys.getPublic()));
-    return new CertificateAuthority(
-        CertificateSigner.sign(builder, keys.getPrivate()), keys.getPrivate(), clock);
+    X509Certificate certificate =
+        CertificateProfiles.rootCa(
+            commonName, keys, now.minus(CLOCK_SKEW_ALLOWANCE), now.plus(validity), random);
+    return new CertificateAuthority(certificate, keys.getPrivate(), clock);
   }
 
   /**
@@ -125,7 +99,7 @@ public final class CertificateAuthority {
       throw new CertificateException(
           "CA certificate " + subject + " may not sign certificates: keyUsage lacks keyCertSign");
     }
-    if (!belongTogether(certificate.getPublicKey(), privateKey)) {
+    if (!CertificateSigner.matches(certificate.getPublicKey(), privateKey)) {
       throw new CertificateException(
           "the private key ("
               + privateKey.getAlgorithm()
@@ -186,40 +160,9 @@ public final class CertificateAuthority {
     Instant notBefore = latest(now.minus(CLOCK_SKEW_ALLOWANCE), caNotBefore);
     Instant notAfter = earliest(now.plus(spec.validity()), caNotAfter);
     KeyPair keys = spec.algorithm().generateKeyPair(random);
-    X509v3CertificateBuilder builder =
-        new JcaX509v3CertificateBuilder(
-            certificate,
-            CertificateSigner.randomSerial(random),
-            CertificateSigner.date(notBefore),
-            CertificateSigner.date(notAfter),
-            CertificateSigner.commonName(spec.commonName()),
-            keys.getPublic());
-    int usage =
-        KeyUsage.digitalSignature | (spec.algorithm().isRsa() ? KeyUsage.keyEncipherment : 0);
-    CertificateSigner.addExtension(
-        builder, Extension.basicConstraints, true, new BasicConstraints(false));
-    CertificateSigner.addExtension(builder, Extension.keyUsage, true, new KeyUsage(usage));
-    CertificateSigner.addExtension(
-        builder,
-        Extension.extendedKeyUsage,
-        false,
-        new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
-    CertificateSigner.addExtension(
-        builder,
-        Extension.subjectAlternativeName,
-        false,
-        SubjectAlternativeNames.encode(spec.dnsNames(), spec.ipAddresses()));
-    CertificateSigner.addExtension(
-        builder,
-        Extension.subjectKeyIdentifier,
-        false,
-        CertificateSigner.subjectKeyIdentifier(keys.getPublic()));
-    CertificateSigner.addExtension(
-        builder,
-        Extension.authorityKeyIdentifier,
-        false,
-        CertificateSigner.authorityKeyIdentifier(certificate));
-    X509Certificate leaf = CertificateSigner.sign(builder, privateKey);
+    X509Certificate leaf =
+        CertificateProfiles.serverLeaf(
+            certificate, privateKey, spec, keys.getPublic(), notBefore, notAfter, random);
     return new IssuedCertificate(leaf, keys.getPrivate(), List.of(leaf, certificate));
   }
 
@@ -246,26 +189,5 @@ public final class CertificateAuthority {
 
   private static Instant earliest(Instant a, Instant b) {
     return a.isBefore(b) ? a : b;
-  }
-
-  /** Whether the private key signs what the public key verifies (works for RSA and EC alike). */
-  private static boolean belongTogether(PublicKey publicKey, PrivateKey privateKey) {
-    if (!publicKey.getAlgorithm().equals(privateKey.getAlgorithm())) {
-      return false;
-    }
-    try {
-      String algorithm = CertificateSigner.signatureAlgorithm(privateKey);
-      byte[] challenge = "mirrorgate key match".getBytes(StandardCharsets.UTF_8);
-      Signature signer = Signature.getInstance(algorithm);
-      signer.initSign(privateKey);
-      signer.update(challenge);
-      byte[] signature = signer.sign();
-      Signature verifier = Signature.getInstance(algorithm);
-      verifier.initVerify(publicKey);
-      verifier.update(challenge);
-      return verifier.verify(signature);
-    } catch (GeneralSecurityException | IllegalArgumentException e) {
-      return false;
-    }
   }
 }

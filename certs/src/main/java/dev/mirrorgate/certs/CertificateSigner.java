@@ -2,10 +2,12 @@ package dev.mirrorgate.certs;
 
 import java.io.IOException;
 import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.SecureRandom;
+import java.security.Signature;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
@@ -115,6 +117,27 @@ final class CertificateSigner {
       return new JcaX509ExtensionUtils();
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("SHA-1 (for key identifiers) is required of every JDK", e);
+    }
+  }
+
+  /** Whether the private key signs what the public key verifies (works for RSA and EC alike). */
+  static boolean matches(PublicKey publicKey, PrivateKey privateKey) {
+    if (!publicKey.getAlgorithm().equals(privateKey.getAlgorithm())) {
+      return false;
+    }
+    try {
+      String algorithm = signatureAlgorithm(privateKey);
+      byte[] challenge = "mirrorgate key match".getBytes(StandardCharsets.UTF_8);
+      Signature signer = Signature.getInstance(algorithm);
+      signer.initSign(privateKey);
+      signer.update(challenge);
+      byte[] signature = signer.sign();
+      Signature verifier = Signature.getInstance(algorithm);
+      verifier.initVerify(publicKey);
+      verifier.update(challenge);
+      return verifier.verify(signature);
+    } catch (GeneralSecurityException | IllegalArgumentException e) {
+      return false;
     }
   }
 }
