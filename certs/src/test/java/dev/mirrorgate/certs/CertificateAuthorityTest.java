@@ -87,7 +87,7 @@ class CertificateAuthorityTest {
         AuthorityKeyIdentifier.getInstance(
             JcaX509ExtensionUtils.parseExtensionValue(
                 leaf.getExtensionValue(Extension.authorityKeyIdentifier.getId())));
-    assertThat(aki.getKeyIdentifier()).isEqualTo(caKeyId);
+    assertThat(aki.getKeyIdentifierOctets()).isEqualTo(caKeyId);
     assertThat(aki.getAuthorityCertIssuer()).isNull(); // key id only: survives CA re-issue
     assertThat(keyIdentifier(leaf)).isNotEqualTo(caKeyId);
   }
@@ -136,6 +136,33 @@ class CertificateAuthorityTest {
     assertThat(issued.privateKeyPem()).startsWith("-----BEGIN PRIVATE KEY-----\n");
     assertThat(Pem.readPrivateKey(issued.privateKeyPem())).isEqualTo(issued.privateKey());
     assertThat(issued.toString()).doesNotContain("PRIVATE").contains("CN=mirrorgate-webhook");
+  }
+
+  @Test
+  void issuedCertificateRoundTripsThroughPemAndChecksTheKey() throws Exception {
+    IssuedCertificate issued = CA.issue(WEBHOOK);
+    IssuedCertificate read =
+        IssuedCertificate.fromPem(issued.certificateChainPem(), issued.privateKeyPem());
+    assertThat(read).isEqualTo(issued);
+    assertThatThrownBy(
+            () ->
+                IssuedCertificate.fromPem(
+                    issued.certificateChainPem(), CA.issue(WEBHOOK).privateKeyPem()))
+        .isInstanceOf(CertificateException.class)
+        .hasMessage(
+            "the private key (EC) does not belong to the certificate \"CN=mirrorgate-webhook\"");
+  }
+
+  @Test
+  void aChainOfIssuersOnlyGetsTheLeafPutFirst() {
+    IssuedCertificate issued = CA.issue(WEBHOOK);
+    assertThat(
+            new IssuedCertificate(
+                    issued.certificate(), issued.privateKey(), List.of(CA.certificate()))
+                .chain())
+        .isEqualTo(issued.chain());
+    assertThat(new IssuedCertificate(issued.certificate(), issued.privateKey(), null).chain())
+        .containsExactly(issued.certificate());
   }
 
   @Test
