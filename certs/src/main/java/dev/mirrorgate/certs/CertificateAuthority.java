@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * A self-signed root CA that issues TLS server leaves. Immutable and thread-safe.
@@ -29,6 +30,8 @@ import java.util.Objects;
 public final class CertificateAuthority {
   /** How far notBefore is backdated from now. */
   public static final Duration CLOCK_SKEW_ALLOWANCE = Duration.ofMinutes(5);
+
+  private static final Set<String> SIGNING_KEY_ALGORITHMS = Set.of("EC", "RSA");
 
   private final X509Certificate certificate;
   private final PrivateKey privateKey;
@@ -98,6 +101,12 @@ public final class CertificateAuthority {
     if (keyUsage != null && (keyUsage.length <= 5 || !keyUsage[5])) {
       throw new CertificateException(
           "CA certificate " + subject + " may not sign certificates: keyUsage lacks keyCertSign");
+    }
+    if (!SIGNING_KEY_ALGORITHMS.contains(privateKey.getAlgorithm())) {
+      throw new CertificateException(
+          "CA key algorithm "
+              + privateKey.getAlgorithm()
+              + " is not supported; use an EC or RSA key");
     }
     if (!CertificateSigner.matches(certificate.getPublicKey(), privateKey)) {
       throw new CertificateException(

@@ -144,6 +144,15 @@ class OpenSslInteropTest {
   }
 
   @Test
+  void loadRejectsAnEd25519CaWithAClearMessage() throws Exception {
+    openssl("genpkey", "-algorithm", "ED25519", "-out", "key.pem");
+    opensslCertificate("key.pem", "ca.pem", "edwards CA", "critical,CA:TRUE");
+    assertThatThrownBy(() -> CertificateAuthority.load(read("ca.pem"), read("key.pem"), CLOCK))
+        .isInstanceOf(CertificateException.class)
+        .hasMessage("CA key algorithm EdDSA is not supported; use an EC or RSA key");
+  }
+
+  @Test
   void opensslReadsOurCaAsAPathLenZeroCa() throws Exception {
     write("ca.pem", CA.certificatePem());
     String text = openssl("x509", "-in", "ca.pem", "-noout", "-text");
