@@ -90,19 +90,25 @@ public final class ServeCommand implements Callable<Integer> {
   @Override
   public Integer call() throws InterruptedException {
     int loops = eventLoops != null ? eventLoops : Runtime.getRuntime().availableProcessors();
+    Clock clock = Clock.systemUTC();
+    FileTlsSource tlsFiles =
+        tls.files == null ? null : new FileTlsSource(tls.files.certificate, tls.files.key);
+    TlsMaterial material;
+    try {
+      material = tlsFiles == null ? TlsMaterial.selfSigned(clock) : tlsFiles.read();
+    } catch (IllegalArgumentException e) {
+      log.error("cannot serve: {}", e.getMessage());
+      return 1;
+    }
+
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops).setWorkerPoolSize(2));
     ObjectMapper json = new ObjectMapper();
-    Clock clock = Clock.systemUTC();
     WebhookMetrics metrics = new WebhookMetrics();
     MappingHolder mappings = new MappingHolder();
     FileMappingSource mappingSource =
         new FileMappingSource(vertx, mapping, new MappingLoader(clock), mappings, metrics);
     AdmissionService admission =
         new AdmissionService(new AdmissionCodec(json), new PodMutator(json), mappings, metrics);
-
-    FileTlsSource tlsFiles =
-        tls.files == null ? null : new FileTlsSource(tls.files.certificate, tls.files.key);
-    TlsMaterial material = tlsFiles == null ? TlsMaterial.selfSigned(clock) : tlsFiles.read();
     WebhookServer server =
         new WebhookServer(vertx, bindAddress, port, material, admission, mappings, metrics);
 
