@@ -1,6 +1,7 @@
 package dev.mirrorgate.webhook.admission;
 
 import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -9,6 +10,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -22,6 +24,37 @@ public final class AdmissionCodec {
   public static final String V1BETA1 = "admission.k8s.io/v1beta1";
   private static final Set<String> VERSIONS = Set.of(V1, V1BETA1);
 
+  /** What admission reads of a review: the request header and the Pod's images and labels. */
+  private static final JsonProjection CONTAINERS = JsonProjection.fields("name", "image");
+
+  private static final JsonProjection REVIEW =
+      JsonProjection.fields(
+          Map.of(
+              "kind", JsonProjection.ALL,
+              "apiVersion", JsonProjection.ALL,
+              "request",
+                  JsonProjection.fields(
+                      Map.of(
+                          "uid", JsonProjection.ALL,
+                          "resource", JsonProjection.fields("resource"),
+                          "subResource", JsonProjection.ALL,
+                          "operation", JsonProjection.ALL,
+                          "namespace", JsonProjection.ALL,
+                          "name", JsonProjection.ALL,
+                          "dryRun", JsonProjection.ALL,
+                          "object",
+                              JsonProjection.fields(
+                                  Map.of(
+                                      "metadata",
+                                          JsonProjection.fields(
+                                              "name", "generateName", "labels", "annotations"),
+                                      "spec",
+                                          JsonProjection.fields(
+                                              Map.of(
+                                                  "containers", CONTAINERS,
+                                                  "initContainers", CONTAINERS,
+                                                  "ephemeralContainers", CONTAINERS))))))));
+
   private final ObjectMapper mapper;
 
   public AdmissionCodec(ObjectMapper mapper) {
@@ -34,8 +67,12 @@ public final class AdmissionCodec {
       throw new AdmissionDecodeException(400, "empty body: expected an AdmissionReview");
     }
     JsonNode root;
-    try {
-      root = mapper.readTree(body);
+    try (JsonParser parser = mapper.createParser(body)) {
+      root = parser.nextToken() == null ? null : REVIEW.read(parser);
+      if (parser.nextToken() != null) {
+        throw new AdmissionDecodeException(
+            400, "malformed JSON: unexpected content after the AdmissionReview object");
+      }
     } catch (JsonProcessingException e) {
       JsonLocation at = e.getLocation();
       String where =

@@ -8,7 +8,10 @@ import com.fasterxml.jackson.databind.JsonNode;
  *
  * @param apiVersion {@code admission.k8s.io/v1} or {@code admission.k8s.io/v1beta1}, echoed back
  * @param subResource empty when the request is for the main resource
- * @param object the object being admitted, or a {@code MissingNode} (DELETE, CONNECT)
+ * @param object what admission reads of the object: metadata (name, generateName, labels,
+ *     annotations) and each container's name and image, every list element kept in place so that
+ *     JSON Pointers into it address the full object; a {@code NullNode} or {@code MissingNode} when
+ *     there is none (DELETE, CONNECT)
  */
 public record AdmissionRequest(
     String apiVersion,

@@ -31,6 +31,9 @@ class AdmissionCodecTest {
           wrong version          | '{"kind":"AdmissionReview","apiVersion":"admission.k8s.io/v2"}' | unsupported AdmissionReview apiVersion "admission.k8s.io/v2"
           no request             | '{"kind":"AdmissionReview","apiVersion":"admission.k8s.io/v1"}' | no "request"
           no uid                 | '{"kind":"AdmissionReview","apiVersion":"admission.k8s.io/v1","request":{}}' | has no uid
+          broken in a skipped part | '{"kind":"AdmissionReview","apiVersion":"admission.k8s.io/v1","request":{"uid":"u","options":{"a":tru}}}' | malformed JSON
+          trailing content       | '{"kind":"AdmissionReview","apiVersion":"admission.k8s.io/v1","request":{"uid":"u"}} {}' | unexpected content after
+          whitespace only        | '   '                                               | body is not a JSON object
           """)
   void rejectsWhatIsNotAReview(String description, String body, String reason) {
     assertThatThrownBy(() -> codec.decode(body.getBytes(StandardCharsets.UTF_8)))
@@ -52,6 +55,27 @@ class AdmissionCodecTest {
     assertThat(request.namespace()).isEqualTo("shop");
     assertThat(request.podName()).isEqualTo("shop-frontend-7d9f8c6b5d-");
     assertThat(request.object().path("spec").path("containers").size()).isEqualTo(3);
+  }
+
+  @Test
+  void readsOnlyWhatAdmissionNeedsAndKeepsListPositions() throws Exception {
+    String review =
+        """
+        {"kind":"AdmissionReview","apiVersion":"admission.k8s.io/v1",
+         "request":{"uid":"u","resource":{"group":"","resource":"pods"},"operation":"CREATE",
+           "object":{"metadata":{"name":"p","uid":"x","labels":{"a":"b"},"annotations":{"c":"d"}},
+             "spec":{"containers":[{"name":"noimage","env":[{"name":"E"}]},{"name":"c","image":"nginx","ports":[]}],
+                     "volumes":[{"name":"v"}]},
+             "status":{"phase":"Pending"}}}}
+        """;
+    AdmissionRequest request = codec.decode(review.getBytes(StandardCharsets.UTF_8));
+    assertThat(request.object())
+        .isEqualTo(
+            JSON.readTree(
+                """
+                {"metadata":{"name":"p","labels":{"a":"b"},"annotations":{"c":"d"}},
+                 "spec":{"containers":[{"name":"noimage"},{"name":"c","image":"nginx"}]}}
+                """));
   }
 
   @ParameterizedTest

@@ -43,7 +43,8 @@ class WebhookJarIT {
   }
 
   private Process start(String... args) throws IOException {
-    List<String> command = new ArrayList<>(List.of(javaBin(), "-XX:+UseSerialGC", "-Xmx64m", "-jar", JAR.toString()));
+    List<String> command =
+        new ArrayList<>(List.of(javaBin(), "-XX:+UseSerialGC", "-Xmx64m", "-jar", JAR.toString()));
     command.addAll(List.of(args));
     Process p =
         new ProcessBuilder(command)
@@ -67,24 +68,43 @@ class WebhookJarIT {
   @Test
   void servesWithPemFilesAndStopsCleanlyOnSigterm() throws Exception {
     CertificateAuthority ca =
-        CertificateAuthority.create("jar CA", Duration.ofDays(1), KeyAlgorithm.EC_P256, Clock.systemUTC());
+        CertificateAuthority.create(
+            "jar CA", Duration.ofDays(1), KeyAlgorithm.EC_P256, Clock.systemUTC());
     IssuedCertificate leaf =
-        ca.issue(LeafSpec.server("localhost", List.of("localhost"), List.of("127.0.0.1"), Duration.ofHours(1)));
+        ca.issue(
+            LeafSpec.server(
+                "localhost", List.of("localhost"), List.of("127.0.0.1"), Duration.ofHours(1)));
     Path cert = Files.writeString(dir.resolve("tls.crt"), leaf.certificateChainPem());
     Path key = Files.writeString(dir.resolve("tls.key"), leaf.privateKeyPem());
-    Path mapping = Files.writeString(dir.resolve("mapping.yaml"), TestResources.text("mutation/mapping.yaml"));
+    Path mapping =
+        Files.writeString(dir.resolve("mapping.yaml"), TestResources.text("mutation/mapping.yaml"));
     int port = freePort();
 
     Process serve =
-        start("serve", "--port", String.valueOf(port), "--tls-cert", cert.toString(), "--tls-key", key.toString(),
-            "--mapping", mapping.toString());
+        start(
+            "serve",
+            "--port",
+            String.valueOf(port),
+            "--tls-cert",
+            cert.toString(),
+            "--tls-key",
+            key.toString(),
+            "--mapping",
+            mapping.toString());
     TrustingClient client = new TrustingClient(ca.certificate(), port);
-    await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> client.get("/readyz").statusCode() == 200);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .ignoreExceptions()
+        .until(() -> client.get("/readyz").statusCode() == 200);
 
     var response =
-        client.post("/mutate", "application/json", TestResources.text("reviews/pod-create.json").getBytes(StandardCharsets.UTF_8));
+        client.post(
+            "/mutate",
+            "application/json",
+            TestResources.text("reviews/pod-create.json").getBytes(StandardCharsets.UTF_8));
     assertThat(response.statusCode()).isEqualTo(200);
-    assertThat(JSON.readTree(response.body()).path("response").path("patchType").asText()).isEqualTo("JSONPatch");
+    assertThat(JSON.readTree(response.body()).path("response").path("patchType").asText())
+        .isEqualTo("JSONPatch");
 
     serve.destroy(); // SIGTERM: drain and exit
     assertThat(serve.waitFor(15, TimeUnit.SECONDS)).isTrue();
@@ -99,14 +119,24 @@ class WebhookJarIT {
     Process p = start("serve", "--mapping", "x.yaml");
     assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
     assertThat(p.exitValue()).isEqualTo(2);
-    assertThat(Files.readString(dir.resolve("stderr"))).contains("--tls-self-signed").contains("--tls-cert");
+    assertThat(Files.readString(dir.resolve("stderr")))
+        .contains("--tls-self-signed")
+        .contains("--tls-cert");
   }
 
   @Test
   void serveWithAMissingCertificateFileSaysWhichFile() throws Exception {
     Process p =
-        start("serve", "--port", String.valueOf(freePort()), "--tls-cert", "/nonexistent/tls.crt", "--tls-key",
-            "/nonexistent/tls.key", "--mapping", "x.yaml");
+        start(
+            "serve",
+            "--port",
+            String.valueOf(freePort()),
+            "--tls-cert",
+            "/nonexistent/tls.crt",
+            "--tls-key",
+            "/nonexistent/tls.key",
+            "--mapping",
+            "x.yaml");
     assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
     assertThat(p.exitValue()).isNotZero();
     assertThat(Files.readString(dir.resolve("stderr"))).contains("/nonexistent/tls.crt");
@@ -114,12 +144,20 @@ class WebhookJarIT {
 
   @Test
   void explainPrintsOneJsonLinePerImage() throws Exception {
-    Process p = start("explain", "--mapping", TestResources.path("mutation/mapping.yaml").toString(), "--", "nginx", "Bad/Image");
+    Process p =
+        start(
+            "explain",
+            "--mapping",
+            TestResources.path("mutation/mapping.yaml").toString(),
+            "--",
+            "nginx",
+            "Bad/Image");
     assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
     assertThat(p.exitValue()).isEqualTo(1);
     List<String> lines = Files.readAllLines(dir.resolve("stdout"));
     assertThat(lines).hasSize(2);
-    assertThat(JSON.readTree(lines.get(0)).path("rewritten").asText()).isEqualTo("m.local:5000/dockerhub/library/nginx");
+    assertThat(JSON.readTree(lines.get(0)).path("rewritten").asText())
+        .isEqualTo("m.local:5000/dockerhub/library/nginx");
     assertThat(JSON.readTree(lines.get(1)).has("error")).isTrue();
   }
 }
