@@ -39,18 +39,21 @@ public record RepositoryPrefix(String domain, String path) {
       throw new InvalidImageReferenceException(
           text, "\"" + text + "\" must not have a tag or digest");
     }
+    if (ReferenceParser.checkDomain(text, 0, hostEnd) != null) {
+      throw new InvalidImageReferenceException(text, "\"" + host + "\" is not a registry host");
+    }
     if (!ReferenceParser.looksLikeHost(text, 0, hostEnd)) {
+      String hint =
+          ReferenceParser.checkPath(text, 0, text.length()) == null
+              ? "; for Docker Hub write docker.io/" + (slash < 0 ? "library/" + text : text)
+              : "";
       throw new InvalidImageReferenceException(
           text,
           "\""
               + host
-              + "\" is not a registry host (a host contains \".\" or \":\", or is localhost;"
-              + " for Docker Hub write docker.io/"
-              + (slash < 0 ? "library/" + text : text)
+              + "\" is not a registry host (a host contains \".\" or \":\", or is localhost"
+              + hint
               + ")");
-    }
-    if (ReferenceParser.checkDomain(text, 0, hostEnd) != null) {
-      throw new InvalidImageReferenceException(text, "\"" + host + "\" is not a registry host");
     }
     for (int i = 0; i < hostEnd; i++) {
       char c = text.charAt(i);

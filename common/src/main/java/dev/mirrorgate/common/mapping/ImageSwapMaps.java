@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Reads ImageSwap's {@code maps} (phenixblue/imageswap-webhook, MAPS mode) into a {@link Mapping}.
@@ -60,6 +61,8 @@ final class ImageSwapMaps {
     List<String> disabled = new ArrayList<>();
     List<ExactRule> exact = new ArrayList<>();
     Map<String, Integer> keyLines = new HashMap<>();
+    Map<String, Integer> sourceLines = new TreeMap<>();
+    Map<String, Integer> targetLines = new TreeMap<>();
     String defaultTarget = null;
     int defaultLine = 0;
     List<String> wildcards = new ArrayList<>();
@@ -108,6 +111,9 @@ final class ImageSwapMaps {
         defaultLine = lineNumber;
         if (!value.isEmpty()) {
           defaultTarget = target(at, value, errors);
+          if (defaultTarget != null && !defaultTarget.endsWith("-")) {
+            targetLines.put(defaultTarget, lineNumber);
+          }
         }
       } else if (key.equals(WILDCARDS_KEY)) {
         for (String wildcard : value.split(",")) {
@@ -132,11 +138,33 @@ final class ImageSwapMaps {
         }
         if (value.isEmpty()) {
           disabled.add(source);
+          sourceLines.put(source, lineNumber);
         } else {
           String target = target(at, value, errors);
           if (target != null) {
             rules.add(new MirrorRule(source, target));
+            sourceLines.put(source, lineNumber);
+            if (!target.endsWith("-")) {
+              targetLines.put(target, lineNumber);
+            }
           }
+        }
+      }
+    }
+    for (Map.Entry<String, Integer> source : sourceLines.entrySet()) {
+      for (Map.Entry<String, Integer> target : targetLines.entrySet()) {
+        if (MappingParser.isUnder(source.getKey(), target.getKey())) {
+          errors.add(
+              origin
+                  + ": line "
+                  + source.getValue()
+                  + ": \""
+                  + source.getKey()
+                  + "\" is under the target \""
+                  + target.getKey()
+                  + "\" of line "
+                  + target.getValue()
+                  + ", so the rule would never apply");
         }
       }
     }

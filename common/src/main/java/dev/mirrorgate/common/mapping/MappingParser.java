@@ -16,6 +16,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
 
 /**
  * Reads a {@link Mapping} from {@code mapping.yaml} or from ImageSwap's {@code maps} syntax, and
@@ -176,6 +178,17 @@ public final class MappingParser {
   }
 
   private static String describeSyntaxError(JsonProcessingException e) {
+    if (e.getCause() instanceof MarkedYAMLException yaml && yaml.getProblemMark() != null) {
+      Mark mark = yaml.getProblemMark();
+      String context = yaml.getContext() == null ? "" : " (" + yaml.getContext() + ")";
+      return "line "
+          + (mark.getLine() + 1)
+          + ", column "
+          + (mark.getColumn() + 1)
+          + ": invalid YAML: "
+          + yaml.getProblem()
+          + context;
+    }
     JsonLocation location = e.getLocation();
     String message = e.getOriginalMessage();
     int newline = message.indexOf('\n');
