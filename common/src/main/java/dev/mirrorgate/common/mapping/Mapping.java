@@ -226,7 +226,12 @@ public final class Mapping {
       if (rule.appendsHost()) {
         return appendHost(image, rule.target(), rule.describe());
       }
-      String renamed = rule.target() + name.substring(rule.source().length());
+      String rest = name.substring(rule.source().length());
+      if (rest.isEmpty() && rule.target().indexOf('/') < 0) {
+        // the image is the source itself and the target is a bare host: no repository left
+        return new Unchanged(image, Reason.REWRITE_INVALID);
+      }
+      String renamed = rule.target() + rest;
       return render(image, match.toHub ? hubName(renamed) : renamed, rule.describe());
     }
     if (defaultRule != null) {

@@ -221,8 +221,14 @@ public final class MappingParser {
   }
 
   /**
-   * Parses ImageSwap's line-based {@code maps}; errors are {@code <origin>: line N: ...}. See
-   * {@link ImageSwapMaps} for how each line maps onto our model.
+   * Parses ImageSwap's line-based {@code maps}; errors are {@code <origin>: line N: ...}.
+   *
+   * <p>{@code registry::target} is a {@link MirrorRule}; {@code registry::} disables swapping for
+   * that prefix ({@link Rewrite.Reason#SWAP_DISABLED}); {@code default::target} and {@code
+   * noswap_wildcards::a,b} form the {@link DefaultRule} (host dropped, path kept); {@code
+   * [EXACT]src::dst} is an {@link ExactRule}; a target ending in {@code -} gets the image's host
+   * and path appended. The full table, and where we differ from ImageSwap on purpose, is in the
+   * Javadoc of the package-private class {@code ImageSwapMaps}.
    */
   public static Mapping parseImageSwapMaps(String origin, String text) throws MappingException {
     return ImageSwapMaps.parse(origin, text);

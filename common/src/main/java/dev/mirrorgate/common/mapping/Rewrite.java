@@ -37,8 +37,9 @@ public sealed interface Rewrite {
     /** The rewritten name would exceed 255 characters, so the image is kept. */
     REWRITE_TOO_LONG,
     /**
-     * The rewritten reference would not be valid: an ImageSwap {@code -} target cannot embed this
-     * host (e.g. an IPv6 address) in a path.
+     * The rewritten reference would not be valid: the image equals a rule's source and the target
+     * is a bare host (no repository would be left), or an ImageSwap {@code -} target cannot embed
+     * the image's host (e.g. an IPv6 address) in a path.
      */
     REWRITE_INVALID
   }

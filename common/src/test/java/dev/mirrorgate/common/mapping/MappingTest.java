@@ -178,6 +178,16 @@ class MappingTest {
   }
 
   @Test
+  void anImageEqualToItsSourceCannotMoveToABareHost() throws Exception {
+    Mapping mapping =
+        MappingParser.parseYaml("m", "mirrors: [{source: ghcr.io/acme, target: localhost:5000}]");
+
+    assertThat(format(mapping.rewrite("ghcr.io/acme:1"))).isEqualTo("= REWRITE_INVALID");
+    assertThat(format(mapping.rewrite("ghcr.io/acme/app:1")))
+        .isEqualTo("-> localhost:5000/app:1 [ghcr.io/acme => localhost:5000]");
+  }
+
+  @Test
   void rewriteOfAParsedReferenceEqualsRewriteOfItsText() throws Exception {
     Mapping mapping = MappingParser.parseYaml("mapping.yaml", MIRRORS);
     ImageReference nginx = ImageReference.parse("nginx:1.25");
