@@ -1,6 +1,7 @@
 package dev.mirrorgate.webhook.server;
 
 import static net.logstash.logback.argument.StructuredArguments.kv;
+import static net.logstash.logback.argument.StructuredArguments.raw;
 
 import dev.mirrorgate.webhook.admission.AdmissionCodec;
 import dev.mirrorgate.webhook.admission.AdmissionDecodeException;
@@ -121,7 +122,7 @@ public final class AdmissionService {
           kv("dryRun", request.dryRun()),
           kv("outcome", outcome.label()),
           kv("reason", reason),
-          kv("rewrites", mutation == null ? List.of() : mutation.rewrites()),
+          raw("rewrites", mutation == null ? "[]" : RewritesJson.of(mutation.rewrites())),
           kv("warnings", mutation == null ? List.of() : mutation.warnings()),
           kv("mapping", mapping == null ? null : mapping.version()),
           kv("micros", nanos / 1000));
