@@ -19,6 +19,8 @@ final class JsonProjection {
   /** Keeps the whole value. */
   static final JsonProjection ALL = new JsonProjection(null);
 
+  private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
   private final Map<String, JsonProjection> fields;
 
   private JsonProjection(Map<String, JsonProjection> fields) {
@@ -27,7 +29,7 @@ final class JsonProjection {
 
   /** Keeps, from an object, only the named fields, each projected by its own selection. */
   static JsonProjection fields(Map<String, JsonProjection> fields) {
-    return new JsonProjection(Map.copyOf(fields));
+    return new JsonProjection(new java.util.HashMap<>(fields));
   }
 
   /** Keeps, from an object, only the named fields, whole. */
@@ -36,34 +38,44 @@ final class JsonProjection {
     for (String name : names) {
       map.put(name, ALL);
     }
-    return new JsonProjection(Map.copyOf(map));
+    return new JsonProjection(map);
   }
 
   /** Reads the value at the parser's current token. */
   JsonNode read(JsonParser parser) throws IOException {
     JsonToken token = parser.currentToken();
-    if (fields == null || token.isScalarValue()) {
-      JsonNode node = parser.readValueAsTree();
-      return node == null ? JsonNodeFactory.instance.nullNode() : node;
-    }
     if (token == JsonToken.START_ARRAY) {
-      ArrayNode array = JsonNodeFactory.instance.arrayNode();
+      ArrayNode array = NODES.arrayNode();
       while (parser.nextToken() != JsonToken.END_ARRAY) {
         array.add(read(parser));
       }
       return array;
     }
-    ObjectNode object = JsonNodeFactory.instance.objectNode();
-    while (parser.nextToken() == JsonToken.FIELD_NAME) {
-      String name = parser.currentName();
-      parser.nextToken();
-      JsonProjection child = fields.get(name);
-      if (child == null) {
-        parser.skipChildren();
-      } else {
-        object.set(name, child.read(parser));
+    if (token == JsonToken.START_OBJECT) {
+      ObjectNode object = NODES.objectNode();
+      while (parser.nextToken() == JsonToken.FIELD_NAME) {
+        String name = parser.currentName();
+        parser.nextToken();
+        JsonProjection child = fields == null ? ALL : fields.get(name);
+        if (child == null) {
+          parser.skipChildren();
+        } else {
+          object.set(name, child.read(parser));
+        }
       }
+      return object;
     }
-    return object;
+    return scalar(parser, token);
+  }
+
+  private static JsonNode scalar(JsonParser parser, JsonToken token) throws IOException {
+    return switch (token) {
+      case VALUE_STRING -> NODES.textNode(parser.getText());
+      case VALUE_TRUE -> NODES.booleanNode(true);
+      case VALUE_FALSE -> NODES.booleanNode(false);
+      case VALUE_NUMBER_INT -> NODES.numberNode(parser.getBigIntegerValue());
+      case VALUE_NUMBER_FLOAT -> NODES.numberNode(parser.getDecimalValue());
+      default -> NODES.nullNode();
+    };
   }
 }

@@ -24,9 +24,18 @@ public final class FileTlsSource {
     this.key = key;
   }
 
-  /** Reads the files now, for the first listen; fails with a message naming the file. */
+  /** Reads the files now, for the first listen; fails with a message naming the files. */
   public TlsMaterial read() {
-    return new TlsMaterial(read(certificate), read(key));
+    return parse(read(certificate), read(key));
+  }
+
+  private TlsMaterial parse(
+      io.vertx.core.buffer.Buffer chain, io.vertx.core.buffer.Buffer privateKey) {
+    try {
+      return TlsMaterial.fromPem(chain, privateKey);
+    } catch (java.security.cert.CertificateException e) {
+      throw new IllegalArgumentException(certificate + " / " + key + ": " + e.getMessage(), e);
+    }
   }
 
   /** Watches the files and hands every changed pair to {@code server}. */
@@ -36,7 +45,15 @@ public final class FileTlsSource {
             vertx,
             List.of(certificate, key),
             contents -> {
-              TlsMaterial material = new TlsMaterial(contents.get(0), contents.get(1));
+              TlsMaterial material;
+              try {
+                material = parse(contents.get(0), contents.get(1));
+              } catch (IllegalArgumentException e) {
+                // Often a moment in the middle of a rotation (new key, old certificate).
+                log.error(
+                    "new certificate rejected, the previous one keeps serving: {}", e.getMessage());
+                return;
+              }
               if (material.equals(server.tls())) {
                 return;
               }

@@ -32,7 +32,21 @@ final class RewritesJson {
 
   private static StringBuilder field(StringBuilder json, String name, String value) {
     json.append('"').append(name).append("\":\"");
-    JsonStringEncoder.getInstance().quoteAsString(value, json);
+    if (needsEscaping(value)) {
+      JsonStringEncoder.getInstance().quoteAsString(value, json);
+    } else {
+      json.append(value);
+    }
     return json.append('"');
+  }
+
+  private static boolean needsEscaping(String value) {
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (c < 0x20 || c == '"' || c == '\\' || c > 0x7e) {
+        return true;
+      }
+    }
+    return false;
   }
 }

@@ -5,14 +5,44 @@ import dev.mirrorgate.certs.IssuedCertificate;
 import dev.mirrorgate.certs.KeyAlgorithm;
 import dev.mirrorgate.certs.LeafSpec;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.core.net.KeyCertOptions;
 import io.vertx.core.net.ServerSSLOptions;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.CertificateException;
+import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import javax.net.ssl.KeyManagerFactory;
 
-/** A serving certificate chain and its key, in PEM. */
-public record TlsMaterial(Buffer certificateChainPem, Buffer privateKeyPem) {
+/**
+ * A serving certificate chain and its key, parsed and checked (the key must belong to the leaf).
+ * Equality is by the PEM bytes, so a reload that reads the same bytes is recognized as no change.
+ */
+public final class TlsMaterial {
+  private static final char[] IN_MEMORY = new char[0];
+
+  private final Buffer certificateChainPem;
+  private final Buffer privateKeyPem;
+  private final IssuedCertificate certificate;
+
+  private TlsMaterial(Buffer chainPem, Buffer keyPem, IssuedCertificate certificate) {
+    this.certificateChainPem = chainPem;
+    this.privateKeyPem = keyPem;
+    this.certificate = certificate;
+  }
+
+  /**
+   * Parses a PEM chain (leaf first) and key.
+   *
+   * @throws CertificateException naming what is wrong: malformed PEM, an encrypted key, or a key
+   *     that does not belong to the certificate
+   */
+  public static TlsMaterial fromPem(Buffer chainPem, Buffer keyPem) throws CertificateException {
+    IssuedCertificate parsed = IssuedCertificate.fromPem(chainPem.toString(), keyPem.toString());
+    return new TlsMaterial(chainPem, keyPem, parsed);
+  }
 
   /**
    * A throwaway certificate for local use, from a CA that lives only in memory; it names {@code
@@ -30,14 +60,58 @@ public record TlsMaterial(Buffer certificateChainPem, Buffer privateKeyPem) {
                 List.of("127.0.0.1", "::1"),
                 Duration.ofDays(7)));
     return new TlsMaterial(
-        Buffer.buffer(leaf.certificateChainPem()), Buffer.buffer(leaf.privateKeyPem()));
+        Buffer.buffer(leaf.certificateChainPem()), Buffer.buffer(leaf.privateKeyPem()), leaf);
   }
 
-  PemKeyCertOptions keyCertOptions() {
-    return new PemKeyCertOptions().setCertValue(certificateChainPem).setKeyValue(privateKeyPem);
+  /** The leaf being served. */
+  public X509Certificate leaf() {
+    return certificate.certificate();
+  }
+
+  Buffer certificateChainPem() {
+    return certificateChainPem;
+  }
+
+  /**
+   * Key material for Vert.x, as a ready key manager: Netty is never handed PEM, so it never loads a
+   * PEM parser of its own.
+   */
+  KeyCertOptions keyCertOptions() {
+    try {
+      KeyStore store = KeyStore.getInstance("PKCS12");
+      store.load(null, null);
+      store.setKeyEntry(
+          "serving",
+          certificate.privateKey(),
+          IN_MEMORY,
+          certificate.chain().toArray(X509Certificate[]::new));
+      KeyManagerFactory factory =
+          KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+      factory.init(store, IN_MEMORY);
+      return KeyCertOptions.wrap(factory);
+    } catch (GeneralSecurityException | java.io.IOException e) {
+      throw new IllegalStateException("cannot build a key manager for the serving certificate", e);
+    }
   }
 
   ServerSSLOptions sslOptions() {
     return new ServerSSLOptions().setKeyCertOptions(keyCertOptions());
+  }
+
+  @Override
+  public boolean equals(Object other) {
+    return other instanceof TlsMaterial that
+        && certificateChainPem.equals(that.certificateChainPem)
+        && privateKeyPem.equals(that.privateKeyPem);
+  }
+
+  @Override
+  public int hashCode() {
+    return certificateChainPem.hashCode();
+  }
+
+  @Override
+  public String toString() {
+    return "TlsMaterial[" + leaf().getSubjectX500Principal().getName() + "]";
   }
 }

@@ -3,12 +3,13 @@ package dev.mirrorgate.webhook.server;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.healthchecks.HealthCheckHandler;
 
 /**
@@ -20,6 +21,7 @@ final class WebhookVerticle extends VerticleBase {
   static final long MAX_BODY_BYTES = 7L * 1024 * 1024;
 
   private final WebhookServer shared;
+  private final BodyCollector bodies = new BodyCollector(MAX_BODY_BYTES);
   private HttpServer server;
 
   WebhookVerticle(WebhookServer shared) {
@@ -29,10 +31,6 @@ final class WebhookVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     Router router = Router.router(vertx);
-    router
-        .post("/mutate")
-        .handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES))
-        .handler(this::mutate);
     HealthCheckHandler alive = HealthCheckHandler.create(vertx);
     alive.register(
         "event-loop", promise -> promise.complete(io.vertx.ext.healthchecks.Status.OK()));
@@ -56,7 +54,18 @@ final class WebhookVerticle extends VerticleBase {
             .setHost(shared.host())
             .setPort(shared.bindPort())
             .setIdleTimeout(120);
-    server = vertx.createHttpServer(options).requestHandler(router);
+    server =
+        vertx
+            .createHttpServer(options)
+            .requestHandler(
+                request -> {
+                  // /mutate is the hot path: straight to the admission service, no router.
+                  if (request.method() == HttpMethod.POST && "/mutate".equals(request.path())) {
+                    mutate(request);
+                  } else {
+                    router.handle(request);
+                  }
+                });
     return server.listen().onSuccess(shared::started);
   }
 
@@ -66,17 +75,21 @@ final class WebhookVerticle extends VerticleBase {
     return server.shutdown(java.time.Duration.ofSeconds(5));
   }
 
-  private void mutate(RoutingContext ctx) {
-    String type = ctx.request().getHeader("Content-Type");
-    if (type != null && !type.toLowerCase(java.util.Locale.ROOT).startsWith("application/json")) {
-      send(
-          ctx.response(),
-          Answer.error(
-              415, "unsupported Content-Type \"" + type + "\": expected application/json"));
-      return;
-    }
-    Buffer body = ctx.body().buffer();
-    send(ctx.response(), shared.admission().handle(body == null ? new byte[0] : body.getBytes()));
+  private void mutate(HttpServerRequest request) {
+    String type = request.getHeader("Content-Type");
+    bodies.collect(
+        request,
+        body -> {
+          if (type != null
+              && !type.toLowerCase(java.util.Locale.ROOT).startsWith("application/json")) {
+            send(
+                request.response(),
+                Answer.error(
+                    415, "unsupported Content-Type \"" + type + "\": expected application/json"));
+          } else {
+            send(request.response(), shared.admission().handle(body));
+          }
+        });
   }
 
   private void metrics(RoutingContext ctx) {

@@ -143,6 +143,33 @@ class WebhookJarIT {
   }
 
   @Test
+  void aKeyThatDoesNotBelongToTheCertificateIsNamedAtStart() throws Exception {
+    CertificateAuthority ca =
+        CertificateAuthority.create(
+            "jar CA", Duration.ofDays(1), KeyAlgorithm.EC_P256, Clock.systemUTC());
+    LeafSpec spec =
+        LeafSpec.server("localhost", List.of("localhost"), List.of(), Duration.ofHours(1));
+    Path cert = Files.writeString(dir.resolve("tls.crt"), ca.issue(spec).certificateChainPem());
+    Path key = Files.writeString(dir.resolve("tls.key"), ca.issue(spec).privateKeyPem());
+    Process p =
+        start(
+            "serve",
+            "--port",
+            String.valueOf(freePort()),
+            "--tls-cert",
+            cert.toString(),
+            "--tls-key",
+            key.toString(),
+            "--mapping",
+            "x.yaml");
+    assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).isEqualTo(1);
+    assertThat(Files.readString(dir.resolve("stderr")))
+        .contains(cert.toString())
+        .contains("does not belong to the certificate");
+  }
+
+  @Test
   void explainPrintsOneJsonLinePerImage() throws Exception {
     Process p =
         start(

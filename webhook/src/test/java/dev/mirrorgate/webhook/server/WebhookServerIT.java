@@ -74,12 +74,15 @@ class WebhookServerIT {
     client = new TrustingClient(ca.certificate(), server.port());
   }
 
-  private TlsMaterial leaf(CertificateAuthority issuer) {
-    IssuedCertificate leaf =
-        issuer.issue(
-            LeafSpec.server(
-                "localhost", List.of("localhost"), List.of("127.0.0.1"), Duration.ofHours(1)));
-    return new TlsMaterial(
+  private static IssuedCertificate issue(CertificateAuthority issuer) {
+    return issuer.issue(
+        LeafSpec.server(
+            "localhost", List.of("localhost"), List.of("127.0.0.1"), Duration.ofHours(1)));
+  }
+
+  private static TlsMaterial leaf(CertificateAuthority issuer) throws Exception {
+    IssuedCertificate leaf = issue(issuer);
+    return TlsMaterial.fromPem(
         Buffer.buffer(leaf.certificateChainPem()), Buffer.buffer(leaf.privateKeyPem()));
   }
 
@@ -204,9 +207,9 @@ class WebhookServerIT {
   void servesARotatedCertificateWithoutRestarting() throws Exception {
     Path cert = dir.resolve("tls.crt");
     Path key = dir.resolve("tls.key");
-    TlsMaterial first = leaf(ca);
-    Files.write(cert, first.certificateChainPem().getBytes());
-    Files.write(key, first.privateKeyPem().getBytes());
+    IssuedCertificate first = issue(ca);
+    Files.writeString(cert, first.certificateChainPem());
+    Files.writeString(key, first.privateKeyPem());
     FileTlsSource files = new FileTlsSource(cert, key);
     serve(files.read());
     files.watch(vertx, server, POLL);
@@ -215,9 +218,10 @@ class WebhookServerIT {
     CertificateAuthority next =
         CertificateAuthority.create(
             "next CA", Duration.ofDays(1), KeyAlgorithm.EC_P256, Clock.systemUTC());
-    TlsMaterial second = leaf(next);
-    Files.write(key, second.privateKeyPem().getBytes());
-    Files.write(cert, second.certificateChainPem().getBytes());
+    IssuedCertificate second = issue(next);
+    // The key lands first: for a moment the pair does not match, which must not be served.
+    Files.writeString(key, second.privateKeyPem());
+    Files.writeString(cert, second.certificateChainPem());
 
     TrustingClient nextClient = new TrustingClient(next.certificate(), server.port());
     await()
