@@ -65,15 +65,16 @@ class WebhookJarIT {
     }
   }
 
+  private static final CertificateAuthority CA =
+      CertificateAuthority.create(
+          "jar CA", Duration.ofDays(1), KeyAlgorithm.EC_P256, Clock.systemUTC());
+  private static final LeafSpec LOCALHOST =
+      LeafSpec.server("localhost", List.of("localhost"), List.of("127.0.0.1"), Duration.ofHours(1));
+
   @Test
   void servesWithPemFilesAndStopsCleanlyOnSigterm() throws Exception {
-    CertificateAuthority ca =
-        CertificateAuthority.create(
-            "jar CA", Duration.ofDays(1), KeyAlgorithm.EC_P256, Clock.systemUTC());
-    IssuedCertificate leaf =
-        ca.issue(
-            LeafSpec.server(
-                "localhost", List.of("localhost"), List.of("127.0.0.1"), Duration.ofHours(1)));
+    CertificateAuthority ca = CA;
+    IssuedCertificate leaf = ca.issue(LOCALHOST);
     Path cert = Files.writeString(dir.resolve("tls.crt"), leaf.certificateChainPem());
     Path key = Files.writeString(dir.resolve("tls.key"), leaf.privateKeyPem());
     Path mapping =
@@ -144,13 +145,9 @@ class WebhookJarIT {
 
   @Test
   void aKeyThatDoesNotBelongToTheCertificateIsNamedAtStart() throws Exception {
-    CertificateAuthority ca =
-        CertificateAuthority.create(
-            "jar CA", Duration.ofDays(1), KeyAlgorithm.EC_P256, Clock.systemUTC());
-    LeafSpec spec =
-        LeafSpec.server("localhost", List.of("localhost"), List.of(), Duration.ofHours(1));
-    Path cert = Files.writeString(dir.resolve("tls.crt"), ca.issue(spec).certificateChainPem());
-    Path key = Files.writeString(dir.resolve("tls.key"), ca.issue(spec).privateKeyPem());
+    Path cert =
+        Files.writeString(dir.resolve("tls.crt"), CA.issue(LOCALHOST).certificateChainPem());
+    Path key = Files.writeString(dir.resolve("tls.key"), CA.issue(LOCALHOST).privateKeyPem());
     Process p =
         start(
             "serve",
