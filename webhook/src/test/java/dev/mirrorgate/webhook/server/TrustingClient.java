@@ -39,6 +39,19 @@ public final class TrustingClient {
         HttpResponse.BodyHandlers.ofString());
   }
 
+  /** POSTs {@code body} chunked, without a Content-Length. */
+  public HttpResponse<String> postChunked(String path, byte[] body) throws Exception {
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create(base + path))
+            .timeout(Duration.ofSeconds(10))
+            .header("Content-Type", "application/json")
+            .POST(
+                HttpRequest.BodyPublishers.ofInputStream(
+                    () -> new java.io.ByteArrayInputStream(body)))
+            .build();
+    return http.send(request, HttpResponse.BodyHandlers.ofString());
+  }
+
   public HttpResponse<String> post(String path, String contentType, byte[] body) throws Exception {
     HttpRequest.Builder request =
         HttpRequest.newBuilder(URI.create(base + path))

@@ -164,6 +164,24 @@ class WebhookServerIT {
   }
 
   @Test
+  void anOversizedChunkedBodyIsRefusedMidStreamAndTheServerKeepsServing() throws Exception {
+    serve(leaf(ca));
+    byte[] huge = new byte[8 * 1024 * 1024];
+    java.util.Arrays.fill(huge, (byte) ' ');
+
+    try {
+      HttpResponse<String> response = client.postChunked("/mutate", huge);
+      assertThat(response.statusCode()).isEqualTo(413);
+    } catch (java.io.IOException closedWhileSending) {
+      // The server answers 413 and closes while the client is still sending: also a refusal.
+    }
+    assertThat(mutate(POD_CREATE).path("allowed").asBoolean()).isTrue();
+    assertThat(client.postChunked("/mutate", POD_CREATE).statusCode())
+        .as("a chunked body within the limit is served")
+        .isEqualTo(200);
+  }
+
+  @Test
   void notReadyUntilAValidMappingThenReloadsAndKeepsTheLastGoodOne() throws Exception {
     Files.writeString(mappingFile, "mirrors:\n  - source: docker.io\n");
     serve(leaf(ca));
