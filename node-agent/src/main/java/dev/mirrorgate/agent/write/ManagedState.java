@@ -13,11 +13,17 @@ import java.util.TreeSet;
  * @param backups files that were foreign when first replaced; their backup is under {@code
  *     var/lib/mirrorgate/backup/}
  * @param hostsAddedNewline whether the agent added a final newline to /etc/hosts before its block
+ * @param cleaning set when a cleanup started; a running agent then stops writing
  */
 public record ManagedState(
-    Set<String> files, Set<String> directories, Set<String> backups, boolean hostsAddedNewline) {
+    Set<String> files,
+    Set<String> directories,
+    Set<String> backups,
+    boolean hostsAddedNewline,
+    boolean cleaning) {
 
-  public static final ManagedState EMPTY = new ManagedState(Set.of(), Set.of(), Set.of(), false);
+  public static final ManagedState EMPTY =
+      new ManagedState(Set.of(), Set.of(), Set.of(), false, false);
 
   public ManagedState {
     files = new TreeSet<>(files);

@@ -63,7 +63,11 @@ public final class NodeWriter {
     stale.removeAll(plan.files().keySet());
     HostsChange hosts = hostsChange(plan.hostsBlock().orElse(List.of()), state);
     boolean stateCoversPlan = state.files().containsAll(plan.files().keySet());
-    if (toWrite.isEmpty() && stale.isEmpty() && hosts == null && stateCoversPlan) {
+    if (toWrite.isEmpty()
+        && stale.isEmpty()
+        && hosts == null
+        && stateCoversPlan
+        && !state.cleaning()) {
       return new ApplyReport(List.of(), List.of(), List.of());
     }
 
@@ -85,7 +89,8 @@ public final class NodeWriter {
     }
     files.addAll(plan.files().keySet());
     boolean addedNewline = hosts == null ? state.hostsAddedNewline() : hosts.addedNewline();
-    saveState(new ManagedState(files, dirs, backups, state.hostsAddedNewline() || addedNewline));
+    saveState(
+        new ManagedState(files, dirs, backups, state.hostsAddedNewline() || addedNewline, false));
 
     for (var e : toWrite.entrySet()) {
       Path target = path(e.getKey());
@@ -106,13 +111,22 @@ public final class NodeWriter {
       files.remove(rel);
     }
     removeUnusedDirectories(dirs, files, false);
-    saveState(new ManagedState(files, dirs, backups, addedNewline));
+    saveState(new ManagedState(files, dirs, backups, addedNewline, false));
     return new ApplyReport(written, removed, backedUp);
   }
 
   /** Removes every managed block and file and restores the backups byte for byte. */
   public ApplyReport cleanup() throws IOException {
     ManagedState state = loadState();
+    if (ops.read(path(STATE_FILE)).isPresent() && !state.cleaning()) {
+      saveState(
+          new ManagedState(
+              state.files(),
+              state.directories(),
+              state.backups(),
+              state.hostsAddedNewline(),
+              true));
+    }
     List<String> written = new ArrayList<>();
     List<String> removed = new ArrayList<>();
     Set<String> backups = new TreeSet<>(state.backups());
@@ -159,6 +173,14 @@ public final class NodeWriter {
       out.add(NodePlan.HOSTS_PATH + ": managed block differs");
     }
     return out;
+  }
+
+  /** Whether the node holds agent state that is not being cleaned up. */
+  public Optional<Boolean> cleaningStarted() throws IOException {
+    if (ops.read(path(STATE_FILE)).isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(loadState().cleaning());
   }
 
   public Path hostRoot() {

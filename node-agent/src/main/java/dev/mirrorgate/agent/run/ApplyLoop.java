@@ -1,0 +1,208 @@
+package dev.mirrorgate.agent.run;
+
+import dev.mirrorgate.agent.Log;
+import dev.mirrorgate.agent.NodeAgent;
+import dev.mirrorgate.agent.plan.NodePlan;
+import dev.mirrorgate.agent.write.ApplyReport;
+import dev.mirrorgate.common.mirrors.InvalidMirrorsDocumentException;
+import dev.mirrorgate.common.mirrors.MirrorsDocument;
+import java.io.IOException;
+import java.nio.file.ClosedWatchServiceException;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchKey;
+import java.nio.file.WatchService;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Keeps the node matching the mirrors document: applies at start, when a watched directory changes
+ * (the agent's own files or the document) and periodically. Applies run one at a time on one
+ * thread; triggers that arrive meanwhile collapse into one more run. Once a cleanup is seen (the
+ * state marked as cleaning, or gone after the agent had applied), nothing is written until restart.
+ */
+public final class ApplyLoop implements AutoCloseable {
+
+  private final NodeAgent agent;
+  private final MirrorsSource source;
+  private final Duration interval;
+  private final AgentMetrics metrics;
+  private final Clock clock;
+  private final Log log;
+  private final ScheduledExecutorService executor;
+  private final WatchService watcher;
+  private final Thread watchThread;
+  private final AtomicBoolean pending = new AtomicBoolean();
+  private final Set<Path> watched = ConcurrentHashMap.newKeySet();
+  private final Optional<Instant> processStart;
+
+  private MirrorsDocument lastApplied;
+  private boolean appliedOnce;
+  private boolean stateSeen;
+
+  public ApplyLoop(
+      NodeAgent agent,
+      MirrorsSource source,
+      Duration interval,
+      AgentMetrics metrics,
+      Clock clock,
+      Log log)
+      throws IOException {
+    this.agent = agent;
+    this.source = source;
+    this.interval = interval;
+    this.metrics = metrics;
+    this.clock = clock;
+    this.log = log;
+    this.executor =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "apply-loop");
+              t.setDaemon(true);
+              return t;
+            });
+    this.watcher = FileSystems.getDefault().newWatchService();
+    this.watchThread = new Thread(this::watch, "drift-watch");
+    this.watchThread.setDaemon(true);
+    this.processStart = ProcessHandle.current().info().startInstant();
+  }
+
+  public void start() {
+    trigger("start");
+    executor.scheduleWithFixedDelay(
+        () -> trigger("periodic"), interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+    watchThread.start();
+  }
+
+  /** Asks for an apply soon; triggers arriving before it runs are merged into it. */
+  public void trigger(String reason) {
+    if (pending.compareAndSet(false, true)) {
+      executor.execute(() -> runOnce(reason));
+    }
+  }
+
+  private void runOnce(String reason) {
+    pending.set(false);
+    if (metrics.isStopped()) {
+      return;
+    }
+    try {
+      if (cleanupSeen()) {
+        metrics.stopped();
+        log.info("cleanup seen: writing nothing until restarted");
+        return;
+      }
+    } catch (IOException e) {
+      metrics.applyFailed(clock.instant(), e.getMessage());
+      log.error("cannot read agent state", "error", e.getMessage());
+      return;
+    }
+    MirrorsDocument doc;
+    try {
+      doc = source.load();
+    } catch (InvalidMirrorsDocumentException e) {
+      metrics.mirrorsInvalid();
+      log.error("invalid mirrors document; keeping the last good one", "errors", e.errors());
+      doc = lastApplied;
+    } catch (IOException e) {
+      metrics.mirrorsInvalid();
+      log.error("cannot read mirrors document", "error", e.getMessage());
+      doc = lastApplied;
+    }
+    if (doc == null) {
+      return;
+    }
+    try {
+      ApplyReport report = agent.apply(doc);
+      boolean drift = report.changed() && doc.equals(lastApplied);
+      Instant now = clock.instant();
+      metrics.applied(now, doc.mirrors().size(), report.written().size(), drift);
+      if (drift) {
+        log.info("drift repaired", "trigger", reason, "written", report.written());
+      }
+      if (!appliedOnce) {
+        appliedOnce = true;
+        log.info(
+            "first apply done",
+            "mirrors",
+            doc.mirrors().size(),
+            "sinceStartMs",
+            processStart.map(s -> Duration.between(s, now).toMillis()).orElse(-1L));
+        agent
+            .containerdProblem()
+            .ifPresent(p -> log.warn("containerd ignores hosts.toml", "problem", p));
+      }
+      lastApplied = doc;
+      stateSeen = agent.cleaningStarted().isPresent();
+      watchDirectories(agent.plan(doc));
+    } catch (IOException | RuntimeException e) {
+      metrics.applyFailed(clock.instant(), e.getMessage());
+      log.error("apply failed", "trigger", reason, "error", String.valueOf(e.getMessage()));
+    }
+  }
+
+  private boolean cleanupSeen() throws IOException {
+    Optional<Boolean> cleaning = agent.cleaningStarted();
+    if (cleaning.isEmpty()) {
+      return stateSeen; // the agent's state is gone after it had written it: a cleanup ran
+    }
+    return appliedOnce && cleaning.get();
+  }
+
+  private void watchDirectories(NodePlan plan) {
+    Set<Path> dirs = new HashSet<>(source.watchedDirectories());
+    Path root = agent.hostRoot();
+    dirs.add(root.resolve("etc"));
+    dirs.add(root.resolve("var/lib/mirrorgate"));
+    for (String file : plan.files().keySet()) {
+      dirs.add(root.resolve(file).getParent());
+    }
+    for (Path dir : dirs) {
+      if (!watched.contains(dir) && Files.isDirectory(dir)) {
+        try {
+          dir.register(
+              watcher,
+              StandardWatchEventKinds.ENTRY_CREATE,
+              StandardWatchEventKinds.ENTRY_DELETE,
+              StandardWatchEventKinds.ENTRY_MODIFY);
+          watched.add(dir);
+        } catch (IOException e) {
+          log.warn("cannot watch directory", "dir", dir, "error", e.getMessage());
+        }
+      }
+    }
+  }
+
+  private void watch() {
+    try {
+      while (true) {
+        WatchKey key = watcher.take();
+        key.pollEvents();
+        if (!key.reset()) {
+          watched.remove((Path) key.watchable());
+        }
+        trigger("watch");
+      }
+    } catch (InterruptedException | ClosedWatchServiceException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @Override
+  public void close() throws IOException {
+    executor.shutdownNow();
+    watcher.close();
+    watchThread.interrupt();
+  }
+}
