@@ -19,6 +19,14 @@ public final class NodeFileException extends IOException {
       return fse.getReason().toLowerCase(java.util.Locale.ROOT);
     }
     String m = e.getMessage();
-    return m == null ? e.getClass().getSimpleName() : m;
+    if (m == null) {
+      return e.getClass().getSimpleName();
+    }
+    // Kernel messages ("No space left on device") read better mid-sentence in lower case.
+    return m.length() > 1
+            && Character.isUpperCase(m.charAt(0))
+            && Character.isLowerCase(m.charAt(1))
+        ? Character.toLowerCase(m.charAt(0)) + m.substring(1)
+        : m;
   }
 }

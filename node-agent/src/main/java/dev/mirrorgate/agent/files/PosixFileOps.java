@@ -135,8 +135,6 @@ public final class PosixFileOps implements FileOps {
         ch.write(buf);
       }
       ch.force(true);
-    } catch (IOException e) {
-      throw new NodeFileException("write", temp, e);
     }
   }
 
