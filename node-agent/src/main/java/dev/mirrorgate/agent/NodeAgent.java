@@ -44,6 +44,13 @@ public final class NodeAgent {
     Set<Output> out = outputs.get();
     ApplyReport report = writer.apply(NodePlanner.plan(doc, out));
     if (report.changed()) {
+      logApplied(doc, out, report);
+    }
+    return report;
+  }
+
+  private void logApplied(MirrorsDocument doc, Set<Output> out, ApplyReport report) {
+    {
       log.info(
           "applied",
           "mirrors",
@@ -57,7 +64,6 @@ public final class NodeAgent {
           "backedUp",
           report.backedUp());
     }
-    return report;
   }
 
   public List<String> differences(MirrorsDocument doc) throws IOException {
@@ -81,9 +87,21 @@ public final class NodeAgent {
     return ContainerdConfigCheck.problem(config);
   }
 
-  /** Empty when the node holds no agent state; else whether a cleanup has started. */
-  public Optional<Boolean> cleaningStarted() throws IOException {
-    return writer.cleaningStarted();
+  /**
+   * Applies unless a cleanup ran since the agent's last apply (see {@link
+   * NodeWriter#applyUnlessCleanedUp}); empty in that case.
+   */
+  public Optional<ApplyReport> applyUnlessCleanedUp(MirrorsDocument doc, boolean stateExpected)
+      throws IOException {
+    Set<Output> out = outputs.get();
+    Optional<ApplyReport> report =
+        writer.applyUnlessCleanedUp(NodePlanner.plan(doc, out), stateExpected);
+    report.filter(ApplyReport::changed).ifPresent(r -> logApplied(doc, out, r));
+    return report;
+  }
+
+  public boolean hasState() throws IOException {
+    return writer.hasState();
   }
 
   public Path hostRoot() {

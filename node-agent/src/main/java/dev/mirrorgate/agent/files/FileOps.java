@@ -33,6 +33,18 @@ public interface FileOps {
   /** Removes a directory when it is empty; returns whether it was removed. */
   boolean deleteIfEmptyDirectory(Path dir) throws IOException;
 
+  /** A held lock on a directory, released by close. */
+  interface Lock extends AutoCloseable {
+    @Override
+    void close() throws IOException;
+  }
+
+  /**
+   * Takes an exclusive {@code flock(2)} on a directory, waiting for other holders (another agent
+   * process, a cleanup) to release it.
+   */
+  Lock lockDirectory(Path dir) throws IOException;
+
   /** The owner and group new files get. */
   FileMeta defaultMeta();
 }

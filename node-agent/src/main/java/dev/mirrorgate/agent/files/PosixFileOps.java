@@ -185,6 +185,20 @@ public final class PosixFileOps implements FileOps {
   }
 
   @Override
+  public Lock lockDirectory(Path dir) throws IOException {
+    int fd = posix.open(dir.toString(), OpenFlags.O_RDONLY.intValue(), 0);
+    if (fd < 0) {
+      throw new NodeFileException("open directory", dir, describe(posix.errno()));
+    }
+    if (posix.flock(fd, 2 /* LOCK_EX */) != 0) {
+      int errno = posix.errno();
+      posix.close(fd);
+      throw new NodeFileException("lock", dir, describe(errno));
+    }
+    return () -> posix.close(fd);
+  }
+
+  @Override
   public FileMeta defaultMeta() {
     return FileMeta.defaultFor(posix.geteuid(), posix.getegid());
   }

@@ -97,17 +97,6 @@ public final class ApplyLoop implements AutoCloseable {
     if (metrics.isStopped()) {
       return;
     }
-    try {
-      if (cleanupSeen()) {
-        metrics.stopped();
-        log.info("cleanup seen: writing nothing until restarted");
-        return;
-      }
-    } catch (IOException e) {
-      metrics.applyFailed(clock.instant(), e.getMessage());
-      log.error("cannot read agent state", "error", e.getMessage());
-      return;
-    }
     MirrorsDocument doc;
     try {
       doc = source.load();
@@ -124,7 +113,13 @@ public final class ApplyLoop implements AutoCloseable {
       return;
     }
     try {
-      ApplyReport report = agent.apply(doc);
+      Optional<ApplyReport> applied = agent.applyUnlessCleanedUp(doc, stateSeen);
+      if (applied.isEmpty()) {
+        metrics.stopped();
+        log.info("cleanup seen: writing nothing until restarted");
+        return;
+      }
+      ApplyReport report = applied.get();
       boolean drift = report.changed() && doc.equals(lastApplied);
       Instant now = clock.instant();
       metrics.applied(now, doc.mirrors().size(), report.written().size(), drift);
@@ -144,20 +139,12 @@ public final class ApplyLoop implements AutoCloseable {
             .ifPresent(p -> log.warn("containerd ignores hosts.toml", "problem", p));
       }
       lastApplied = doc;
-      stateSeen = agent.cleaningStarted().isPresent();
+      stateSeen = agent.hasState();
       watchDirectories(agent.plan(doc));
     } catch (IOException | RuntimeException e) {
       metrics.applyFailed(clock.instant(), e.getMessage());
       log.error("apply failed", "trigger", reason, "error", String.valueOf(e.getMessage()));
     }
-  }
-
-  private boolean cleanupSeen() throws IOException {
-    Optional<Boolean> cleaning = agent.cleaningStarted();
-    if (cleaning.isEmpty()) {
-      return stateSeen; // the agent's state is gone after it had written it: a cleanup ran
-    }
-    return appliedOnce && cleaning.get();
   }
 
   private void watchDirectories(NodePlan plan) {

@@ -48,8 +48,31 @@ public final class NodeWriter {
     this.ops = ops;
   }
 
+  /** Applies {@code plan}; holds the host-root lock so that a concurrent cleanup waits. */
   public ApplyReport apply(NodePlan plan) throws IOException {
-    ManagedState state = loadState();
+    try (FileOps.Lock lock = ops.lockDirectory(root)) {
+      return applyLocked(plan, loadState());
+    }
+  }
+
+  /**
+   * Applies {@code plan} unless a cleanup ran or is running: the state is marked as cleaning, or is
+   * gone although {@code stateExpected}. Checked and applied under the lock, so a cleanup and a
+   * running agent never interleave. Empty when nothing was applied because of a cleanup.
+   */
+  public Optional<ApplyReport> applyUnlessCleanedUp(NodePlan plan, boolean stateExpected)
+      throws IOException {
+    try (FileOps.Lock lock = ops.lockDirectory(root)) {
+      boolean exists = ops.read(path(STATE_FILE)).isPresent();
+      ManagedState state = loadState();
+      if (stateExpected && (!exists || state.cleaning())) {
+        return Optional.empty();
+      }
+      return Optional.of(applyLocked(plan, state));
+    }
+  }
+
+  private ApplyReport applyLocked(NodePlan plan, ManagedState state) throws IOException {
     Map<String, byte[]> toWrite = new TreeMap<>();
     Map<String, Optional<byte[]>> current = new TreeMap<>();
     for (var e : plan.files().entrySet()) {
@@ -117,6 +140,12 @@ public final class NodeWriter {
 
   /** Removes every managed block and file and restores the backups byte for byte. */
   public ApplyReport cleanup() throws IOException {
+    try (FileOps.Lock lock = ops.lockDirectory(root)) {
+      return cleanupLocked();
+    }
+  }
+
+  private ApplyReport cleanupLocked() throws IOException {
     ManagedState state = loadState();
     if (ops.read(path(STATE_FILE)).isPresent() && !state.cleaning()) {
       saveState(
@@ -175,12 +204,9 @@ public final class NodeWriter {
     return out;
   }
 
-  /** Whether the node holds agent state that is not being cleaned up. */
-  public Optional<Boolean> cleaningStarted() throws IOException {
-    if (ops.read(path(STATE_FILE)).isEmpty()) {
-      return Optional.empty();
-    }
-    return Optional.of(loadState().cleaning());
+  /** Whether the node holds agent state. */
+  public boolean hasState() throws IOException {
+    return ops.read(path(STATE_FILE)).isPresent();
   }
 
   public Path hostRoot() {
