@@ -10,6 +10,7 @@ import java.util.Collection;
 public final class Log {
 
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final int MAX_LIST = 20;
   private final PrintStream out;
   private final Clock clock;
 
@@ -40,7 +41,10 @@ public final class Log {
       String k = String.valueOf(kv[i]);
       if (v instanceof Collection<?> c) {
         var arr = n.putArray(k);
-        c.forEach(x -> arr.add(String.valueOf(x)));
+        c.stream().limit(MAX_LIST).forEach(x -> arr.add(String.valueOf(x)));
+        if (c.size() > MAX_LIST) {
+          arr.add("... " + (c.size() - MAX_LIST) + " more");
+        }
       } else if (v instanceof Number num) {
         n.put(k, num.longValue());
       } else if (v instanceof Boolean b) {

@@ -24,11 +24,32 @@ public interface FileOps {
    */
   void writeAtomically(Path target, byte[] data, FileMeta meta) throws IOException;
 
+  /** One file to replace, for {@link #writeAllAtomically}. */
+  record PendingWrite(Path target, byte[] data, FileMeta meta) {}
+
+  /**
+   * {@link #writeAtomically} for many files at once, with the same guarantees per file; an
+   * implementation may share the syncs between them.
+   */
+  default void writeAllAtomically(List<PendingWrite> writes) throws IOException {
+    for (PendingWrite w : writes) {
+      writeAtomically(w.target(), w.data(), w.meta());
+    }
+  }
+
   /** Deletes a file if it exists, then fsyncs its directory. */
   void delete(Path path) throws IOException;
 
   /** Creates missing directories (mode 0755) and returns those it created, outermost first. */
-  List<Path> createDirectories(Path dir) throws IOException;
+  default List<Path> createDirectories(Path dir) throws IOException {
+    return createDirectories(dir, true);
+  }
+
+  /**
+   * Like {@link #createDirectories(Path)}; with {@code syncNow} false the new entries are made
+   * durable by the next {@link #writeAllAtomically} on the same file system instead.
+   */
+  List<Path> createDirectories(Path dir, boolean syncNow) throws IOException;
 
   /** Removes a directory when it is empty; returns whether it was removed. */
   boolean deleteIfEmptyDirectory(Path dir) throws IOException;
@@ -40,10 +61,10 @@ public interface FileOps {
   }
 
   /**
-   * Takes an exclusive {@code flock(2)} on a directory, waiting for other holders (another agent
-   * process, a cleanup) to release it.
+   * Takes the exclusive lock that serializes the writers of one host root (a running agent, an
+   * {@code apply}, a {@code cleanup}), waiting for another holder to release it.
    */
-  Lock lockDirectory(Path dir) throws IOException;
+  Lock lock(Path hostRoot) throws IOException;
 
   /** The owner and group new files get. */
   FileMeta defaultMeta();

@@ -18,9 +18,11 @@ public final class AgentMetrics {
   private final AtomicLong applyErrors = new AtomicLong();
   private final AtomicLong mirrorsErrors = new AtomicLong();
   private final AtomicLong mirrors = new AtomicLong();
+  private final AtomicLong lastDurationMicros = new AtomicLong();
   private volatile boolean stopped;
 
-  void applied(Instant at, int mirrorCount, int written, boolean drift) {
+  void applied(Instant at, int mirrorCount, int written, boolean drift, long tookMicros) {
+    lastDurationMicros.set(tookMicros);
     last.set(new LastApply(at, true, null));
     firstSuccess.compareAndSet(null, at);
     applies.incrementAndGet();
@@ -79,6 +81,11 @@ public final class AgentMetrics {
         "mirrorgate_node_last_apply_success",
         "1 when the last apply succeeded.",
         l != null && l.ok() ? 1 : 0);
+    gauge(
+        b,
+        "mirrorgate_node_last_apply_duration_seconds",
+        "Duration of the last successful apply.",
+        lastDurationMicros.get() / 1e6);
     gauge(b, "mirrorgate_node_mirrors", "Mirrors in the applied document.", mirrors.get());
     gauge(
         b, "mirrorgate_node_cleaned_up", "1 after a cleanup: nothing is written.", stopped ? 1 : 0);

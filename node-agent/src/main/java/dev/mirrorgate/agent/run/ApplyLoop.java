@@ -113,7 +113,9 @@ public final class ApplyLoop implements AutoCloseable {
       return;
     }
     try {
+      long t0 = System.nanoTime();
       Optional<ApplyReport> applied = agent.applyUnlessCleanedUp(doc, stateSeen);
+      long tookMicros = (System.nanoTime() - t0) / 1000;
       if (applied.isEmpty()) {
         metrics.stopped();
         log.info("cleanup seen: writing nothing until restarted");
@@ -122,7 +124,7 @@ public final class ApplyLoop implements AutoCloseable {
       ApplyReport report = applied.get();
       boolean drift = report.changed() && doc.equals(lastApplied);
       Instant now = clock.instant();
-      metrics.applied(now, doc.mirrors().size(), report.written().size(), drift);
+      metrics.applied(now, doc.mirrors().size(), report.written().size(), drift, tookMicros);
       if (drift) {
         log.info("drift repaired", "trigger", reason, "written", report.written());
       }
@@ -132,6 +134,10 @@ public final class ApplyLoop implements AutoCloseable {
             "first apply done",
             "mirrors",
             doc.mirrors().size(),
+            "written",
+            report.written().size(),
+            "applyMs",
+            tookMicros / 1000,
             "sinceStartMs",
             processStart.map(s -> Duration.between(s, now).toMillis()).orElse(-1L));
         agent

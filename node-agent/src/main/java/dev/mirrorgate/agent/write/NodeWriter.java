@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.mirrorgate.agent.files.FileMeta;
 import dev.mirrorgate.agent.files.FileOps;
 import dev.mirrorgate.agent.files.NodeFileException;
+import dev.mirrorgate.agent.files.PosixFileOps;
 import dev.mirrorgate.agent.plan.HostsEntry;
 import dev.mirrorgate.agent.plan.HostsFile;
 import dev.mirrorgate.agent.plan.NodePlan;
@@ -50,7 +51,7 @@ public final class NodeWriter {
 
   /** Applies {@code plan}; holds the host-root lock so that a concurrent cleanup waits. */
   public ApplyReport apply(NodePlan plan) throws IOException {
-    try (FileOps.Lock lock = ops.lockDirectory(root)) {
+    try (FileOps.Lock lock = ops.lock(root)) {
       return applyLocked(plan, loadState());
     }
   }
@@ -62,7 +63,7 @@ public final class NodeWriter {
    */
   public Optional<ApplyReport> applyUnlessCleanedUp(NodePlan plan, boolean stateExpected)
       throws IOException {
-    try (FileOps.Lock lock = ops.lockDirectory(root)) {
+    try (FileOps.Lock lock = ops.lock(root)) {
       boolean exists = ops.read(path(STATE_FILE)).isPresent();
       ManagedState state = loadState();
       if (stateExpected && (!exists || state.cleaning())) {
@@ -115,13 +116,15 @@ public final class NodeWriter {
     saveState(
         new ManagedState(files, dirs, backups, state.hostsAddedNewline() || addedNewline, false));
 
+    List<FileOps.PendingWrite> writes = new ArrayList<>();
     for (var e : toWrite.entrySet()) {
       Path target = path(e.getKey());
-      ops.createDirectories(target.getParent());
+      ops.createDirectories(target.getParent(), false);
       FileMeta meta = ops.stat(target).orElseGet(ops::defaultMeta);
-      ops.writeAtomically(target, e.getValue(), meta);
+      writes.add(new FileOps.PendingWrite(target, e.getValue(), meta));
       written.add(e.getKey());
     }
+    ops.writeAllAtomically(writes);
     if (hosts != null) {
       Path target = path(NodePlan.HOSTS_PATH);
       ops.writeAtomically(target, hosts.bytes(), ops.stat(target).orElseGet(ops::defaultMeta));
@@ -140,8 +143,10 @@ public final class NodeWriter {
 
   /** Removes every managed block and file and restores the backups byte for byte. */
   public ApplyReport cleanup() throws IOException {
-    try (FileOps.Lock lock = ops.lockDirectory(root)) {
-      return cleanupLocked();
+    try (FileOps.Lock lock = ops.lock(root)) {
+      ApplyReport report = cleanupLocked();
+      ops.delete(path(PosixFileOps.LOCK_FILE));
+      return report;
     }
   }
 
