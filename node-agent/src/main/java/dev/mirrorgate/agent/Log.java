@@ -1,16 +1,23 @@
 package dev.mirrorgate.agent;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.util.Collection;
 
-/** One JSON line per decision on stderr; small on purpose (no logging framework to start). */
+/**
+ * One JSON line per decision on stderr. Small on purpose: Jackson's streaming generator, no logging
+ * framework and no databind, to keep the agent's memory footprint down.
+ */
 public final class Log {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final JsonFactory JSON = new JsonFactory();
   private static final int MAX_LIST = 20;
+
   private final PrintStream out;
   private final Clock clock;
 
@@ -32,28 +39,42 @@ public final class Log {
   }
 
   private synchronized void line(String level, String msg, Object[] kv) {
-    ObjectNode n = JSON.createObjectNode();
-    n.put("ts", clock.instant().toString());
-    n.put("level", level);
-    n.put("msg", msg);
-    for (int i = 0; i + 1 < kv.length; i += 2) {
-      Object v = kv[i + 1];
-      String k = String.valueOf(kv[i]);
-      if (v instanceof Collection<?> c) {
-        var arr = n.putArray(k);
-        c.stream().limit(MAX_LIST).forEach(x -> arr.add(String.valueOf(x)));
-        if (c.size() > MAX_LIST) {
-          arr.add("... " + (c.size() - MAX_LIST) + " more");
-        }
-      } else if (v instanceof Number num) {
-        n.put(k, num.longValue());
-      } else if (v instanceof Boolean b) {
-        n.put(k, b);
-      } else {
-        n.put(k, String.valueOf(v));
+    StringWriter w = new StringWriter();
+    try (JsonGenerator g = JSON.createGenerator(w)) {
+      g.writeStartObject();
+      g.writeStringField("ts", clock.instant().toString());
+      g.writeStringField("level", level);
+      g.writeStringField("msg", msg);
+      for (int i = 0; i + 1 < kv.length; i += 2) {
+        g.writeFieldName(String.valueOf(kv[i]));
+        write(g, kv[i + 1]);
       }
+      g.writeEndObject();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
-    out.println(n);
+    out.println(w);
     out.flush();
+  }
+
+  private static void write(JsonGenerator g, Object v) throws IOException {
+    if (v instanceof Collection<?> c) {
+      g.writeStartArray();
+      int n = 0;
+      for (Object x : c) {
+        if (n++ == MAX_LIST) {
+          g.writeString("... " + (c.size() - MAX_LIST) + " more");
+          break;
+        }
+        g.writeString(String.valueOf(x));
+      }
+      g.writeEndArray();
+    } else if (v instanceof Number num) {
+      g.writeNumber(num.longValue());
+    } else if (v instanceof Boolean b) {
+      g.writeBoolean(b);
+    } else {
+      g.writeString(String.valueOf(v));
+    }
   }
 }

@@ -1,9 +1,7 @@
 package dev.mirrorgate.common.mirrors;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.ArrayList;
@@ -20,7 +18,6 @@ import java.util.regex.Pattern;
  */
 public final class MirrorsDocumentParser {
 
-  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
   private static final Pattern NAME = Pattern.compile("[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?");
   private static final String PEM_BEGIN = "-----BEGIN CERTIFICATE-----";
   private static final String PEM_END = "-----END CERTIFICATE-----";
@@ -37,39 +34,41 @@ public final class MirrorsDocumentParser {
   }
 
   public MirrorsDocument parse(String text) throws InvalidMirrorsDocumentException {
-    JsonNode root;
+    Object root;
     try {
-      root = YAML.readTree(text);
+      root = YamlTree.read(text);
     } catch (JsonProcessingException e) {
       var loc = e.getLocation();
       String where = loc == null ? "" : "line " + loc.getLineNr() + ": ";
       throw new InvalidMirrorsDocumentException(
           List.of(source + ": " + where + "not valid YAML: " + e.getOriginalMessage()));
+    } catch (IOException e) {
+      throw new InvalidMirrorsDocumentException(
+          List.of(source + ": not valid YAML: " + e.getMessage()));
     }
     List<String> errors = new ArrayList<>();
-    if (root == null || root.isMissingNode() || root.isNull()) {
+    if (root == YamlTree.EMPTY || root == null) {
       return MirrorsDocument.EMPTY;
     }
-    if (!root.isObject()) {
+    if (!(root instanceof Map<?, ?> rootMap)) {
       throw new InvalidMirrorsDocumentException(
           List.of(source + ": the document must be a mapping with a key \"mirrors\""));
     }
-    JsonNode list = root.path("mirrors");
-    if (list.isMissingNode() || list.isNull()) {
+    Object listValue = rootMap.get("mirrors");
+    if (listValue == null) {
       return MirrorsDocument.EMPTY;
     }
-    if (!list.isArray()) {
+    if (!(listValue instanceof List<?> list)) {
       throw new InvalidMirrorsDocumentException(
-          List.of(source + ": mirrors: must be a list, got " + kind(list)));
+          List.of(source + ": mirrors: must be a list, got " + kind(listValue)));
     }
     List<Mirror> mirrors = new ArrayList<>();
     Map<String, Integer> names = new HashMap<>();
     Map<String, Integer> upstreams = new HashMap<>();
     for (int i = 0; i < list.size(); i++) {
       String at = source + ": mirrors[" + i + "]";
-      JsonNode item = list.get(i);
-      if (!item.isObject()) {
-        errors.add(at + ": must be a mapping, got " + kind(item));
+      if (!(list.get(i) instanceof Map<?, ?> item)) {
+        errors.add(at + ": must be a mapping, got " + kind(list.get(i)));
         continue;
       }
       int before = errors.size();
@@ -100,7 +99,7 @@ public final class MirrorsDocumentParser {
     return new MirrorsDocument(mirrors);
   }
 
-  private static Mirror mirror(JsonNode item, String at, List<String> errors) {
+  private static Mirror mirror(Map<?, ?> item, String at, List<String> errors) {
     String name = requiredString(item, "name", at, errors);
     if (name != null && !NAME.matcher(name).matches()) {
       errors.add(at + ".name: \"" + name + "\" is not a lowercase DNS name");
@@ -128,10 +127,10 @@ public final class MirrorsDocumentParser {
       errors.add(at + ".address: required when masquerade is set");
     }
     boolean rewrite = false;
-    JsonNode r = item.path("rewrite");
-    if (!r.isMissingNode() && !r.isNull()) {
-      if (r.isBoolean()) {
-        rewrite = r.booleanValue();
+    Object r = item.get("rewrite");
+    if (r != null) {
+      if (r instanceof Boolean b) {
+        rewrite = b;
       } else {
         errors.add(at + ".rewrite: must be true or false, got " + kind(r));
       }
@@ -146,7 +145,7 @@ public final class MirrorsDocumentParser {
     return new Mirror(name, upstream, endpoint, masquerade, address, rewrite, caBundle);
   }
 
-  private static URI endpoint(JsonNode item, String at, List<String> errors) {
+  private static URI endpoint(Map<?, ?> item, String at, List<String> errors) {
     String text = requiredString(item, "endpoint", at, errors);
     if (text == null) {
       return null;
@@ -177,40 +176,41 @@ public final class MirrorsDocumentParser {
     return URI.create(uri.getScheme() + "://" + uri.getRawAuthority());
   }
 
-  private static String requiredString(JsonNode item, String key, String at, List<String> errors) {
-    JsonNode v = item.path(key);
-    if (v.isMissingNode() || v.isNull() || (v.isTextual() && v.textValue().isBlank())) {
+  private static String requiredString(Map<?, ?> item, String key, String at, List<String> errors) {
+    Object v = item.get(key);
+    if (v == null || (v instanceof String s && s.isBlank())) {
       errors.add(at + "." + key + ": required");
       return null;
     }
-    if (!v.isTextual()) {
+    if (!(v instanceof String s)) {
       errors.add(at + "." + key + ": must be a string, got " + kind(v));
       return null;
     }
-    return v.textValue().trim();
+    return s.trim();
   }
 
   private static Optional<String> optionalString(
-      JsonNode item, String key, String at, List<String> errors) {
-    JsonNode v = item.path(key);
-    if (v.isMissingNode() || v.isNull() || (v.isTextual() && v.textValue().isBlank())) {
+      Map<?, ?> item, String key, String at, List<String> errors) {
+    Object v = item.get(key);
+    if (v == null || (v instanceof String s && s.isBlank())) {
       return Optional.empty();
     }
-    if (!v.isTextual()) {
+    if (!(v instanceof String s)) {
       errors.add(at + "." + key + ": must be a string, got " + kind(v));
       return Optional.empty();
     }
-    return Optional.of(key.equals("caBundle") ? v.textValue() : v.textValue().trim());
+    return Optional.of(key.equals("caBundle") ? s : s.trim());
   }
 
-  private static String kind(JsonNode n) {
-    return switch (n.getNodeType()) {
-      case ARRAY -> "a list";
-      case OBJECT -> "a mapping";
-      case NUMBER -> "a number";
-      case BOOLEAN -> "a boolean";
-      case STRING -> "a string \"" + n.textValue() + "\"";
-      default -> n.getNodeType().toString().toLowerCase(java.util.Locale.ROOT);
+  private static String kind(Object v) {
+    return switch (v) {
+      case null -> "null";
+      case List<?> l -> "a list";
+      case Map<?, ?> m -> "a mapping";
+      case Number n -> "a number";
+      case Boolean b -> "a boolean";
+      case String s -> "a string \"" + s + "\"";
+      default -> v.getClass().getSimpleName();
     };
   }
 }

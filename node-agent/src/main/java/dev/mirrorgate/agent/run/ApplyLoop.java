@@ -140,6 +140,9 @@ public final class ApplyLoop implements AutoCloseable {
             tookMicros / 1000,
             "sinceStartMs",
             processStart.map(s -> Duration.between(s, now).toMillis()).orElse(-1L));
+        // The first apply is the agent's one burst of allocation; give that heap back to the node
+        // (with -XX:MaxHeapFreeRatio the serial collector uncommits it) instead of keeping it.
+        System.gc();
         agent
             .containerdProblem()
             .ifPresent(p -> log.warn("containerd ignores hosts.toml", "problem", p));

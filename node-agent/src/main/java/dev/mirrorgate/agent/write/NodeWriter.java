@@ -1,7 +1,5 @@
 package dev.mirrorgate.agent.write;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.mirrorgate.agent.files.FileMeta;
 import dev.mirrorgate.agent.files.FileOps;
 import dev.mirrorgate.agent.files.NodeFileException;
@@ -34,12 +32,6 @@ public final class NodeWriter {
   public static final String STATE_DIR = "var/lib/mirrorgate";
   public static final String STATE_FILE = STATE_DIR + "/state.json";
   public static final String BACKUP_DIR = STATE_DIR + "/backup";
-
-  private static final ObjectMapper JSON =
-      new ObjectMapper()
-          .enable(SerializationFeature.INDENT_OUTPUT)
-          .disable(
-              com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
   private final Path root;
   private final FileOps ops;
@@ -330,7 +322,7 @@ public final class NodeWriter {
       return ManagedState.EMPTY;
     }
     try {
-      return JSON.readValue(bytes.get(), ManagedState.class);
+      return StateCodec.read(bytes.get());
     } catch (IOException e) {
       throw new NodeFileException("parse state", path(STATE_FILE), e);
     }
@@ -341,7 +333,7 @@ public final class NodeWriter {
     ops.createDirectories(file.getParent());
     FileMeta owner = ops.defaultMeta();
     ops.writeAtomically(
-        file, JSON.writeValueAsBytes(state), new FileMeta(0600, owner.uid(), owner.gid()));
+        file, StateCodec.write(state), new FileMeta(0600, owner.uid(), owner.gid()));
   }
 
   private Path path(String rel) {
