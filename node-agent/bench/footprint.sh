@@ -9,6 +9,7 @@
 #     (the agent's own "first apply done" line), plus the wall time seen by this script;
 #   - the first apply of N mirrors (ms) (writes every file: N*10+1 files, each fsynced),
 #     and a second, no-change apply of the same N mirrors (after restart: reads and compares only);
+#   - a warm apply that rewrites every CA file (a CA rotation, 800 files for 200 mirrors);
 #   - RSS after SECONDS of re-asserting every second (steady), the max sampled, and VmHWM (peak).
 # Targets from the issue: RSS <= 64 MiB steady; start to first apply <= 1.5 s; 200 mirrors <= 200 ms.
 set -euo pipefail
@@ -21,11 +22,11 @@ java=${JAVA:-$("$here/../.ci/java-home" 2>/dev/null || dirname "$(dirname "$(rea
 work=$(mktemp -d)
 trap 'kill "${pid:-}" 2>/dev/null || true; rm -rf "$work" "${ROOT_BASE:+$root}"' EXIT
 
-# JVM flags for a small agent; the CDS archive (made on first start) cuts class loading time.
-JAVA_OPTS=${JAVA_OPTS:-"-XX:+UseSerialGC -Xmx16m -Xms4m -XX:MaxHeapFreeRatio=20 -XX:MinHeapFreeRatio=5 -Xss256k -XX:TieredStopAtLevel=1 -XX:-UsePerfData \
-  -XX:ReservedCodeCacheSize=8m -XX:MaxMetaspaceSize=64m -XX:CICompilerCount=1 \
-  -XX:+AutoCreateSharedArchive -XX:SharedArchiveFile=$here/target/agent-cds.jsa \
-  --enable-native-access=ALL-UNNAMED -Xlog:cds=off -Xlog:cds+dynamic=off"}
+# JVM flags for a small agent (the DaemonSet uses the same). The JDK's default CDS archive is
+# used; a dynamic AppCDS archive of the agent was tried and costs ~8 MiB more RSS for ~0.2 s less start.
+JAVA_OPTS=${JAVA_OPTS:-"-XX:+UseSerialGC -Xmx16m -Xms4m -XX:MaxHeapFreeRatio=20 -XX:MinHeapFreeRatio=5 \
+  -Xss256k -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1 -XX:ReservedCodeCacheSize=8m \
+  -XX:MaxMetaspaceSize=48m -XX:-UsePerfData --enable-native-access=ALL-UNNAMED"}
 
 root=${ROOT_BASE:+$(mktemp -d -p "$ROOT_BASE")}
 root=${root:-$work/root}
@@ -61,7 +62,7 @@ run_agent() { # $1 = log file
 }
 field() { grep '"first apply done"' "$1" | sed -E "s/.*\"$2\":([0-9-]+).*/\1/"; }
 
-# Warm-up start so the CDS archive exists (a DaemonSet image would ship it), then measure.
+# Warm-up start (file cache, like a node that has run the image before), then measure.
 run_agent "$work/warmup.log"; kill "$pid"; wait "$pid" 2>/dev/null || true
 "$java" $JAVA_OPTS -jar "$jar" cleanup --host-root "$root" 2>/dev/null
 
@@ -76,6 +77,11 @@ for _ in $(seq 1 "$SECS"); do
   [ "$rss" -gt "$max_rss" ] && max_rss=$rss
   sleep 1
 done
+# A warm update: every mirror's CA changes, so every CA file and nothing else is rewritten.
+sed -i 's/MIIBszCCAVmgAwIBAgIUbenchmark/MIIBszCCAVmgAwIBAgIUrotated00/' "$work/mirrors.yaml"
+while ! grep -q '"applied","applyMs"' <(grep -v first "$work/first.log" | tail -n +3); do sleep 0.05; done
+update_ms=$(grep '"applied","applyMs"' "$work/first.log" | tail -1 | sed -E 's/.*"applyMs":([0-9]+).*/\1/')
+update_written=$(grep '"applied","applyMs"' "$work/first.log" | tail -1 | grep -o '"... [0-9]* more"' | grep -o '[0-9]*')
 hwm=$(awk '/VmHWM/ {print $2}' "/proc/$pid/status")
 end_rss=$(awk '/VmRSS/ {print $2}' "/proc/$pid/status")
 kill "$pid"; wait "$pid" 2>/dev/null || true
@@ -88,5 +94,6 @@ kill "$pid"; wait "$pid" 2>/dev/null || true
 echo "mirrors=$N files_written_first_apply=$first_written"
 echo "start_to_first_apply_ms=$first_start_ms (wall seen by script: ${first_wall}) [target <= 1500]"
 echo "first_apply_ms=$first_apply_ms (writes every file) [target <= 200]"
+echo "warm_update_apply_ms=$update_ms (every CA file rewritten: $((update_written + 20)) files)"
 echo "restart_start_to_first_apply_ms=$second_start_ms no_change_apply_ms=$second_apply_ms"
 echo "steady_rss_end_mib=$((end_rss / 1024)) rss_max_sampled_mib=$((max_rss / 1024)) vmhwm_mib=$((hwm / 1024)) [target <= 64]"

@@ -42,17 +42,20 @@ public final class NodeAgent {
 
   public ApplyReport apply(MirrorsDocument doc) throws IOException {
     Set<Output> out = outputs.get();
+    long t0 = System.nanoTime();
     ApplyReport report = writer.apply(NodePlanner.plan(doc, out));
     if (report.changed()) {
-      logApplied(doc, out, report);
+      logApplied(doc, out, report, t0);
     }
     return report;
   }
 
-  private void logApplied(MirrorsDocument doc, Set<Output> out, ApplyReport report) {
+  private void logApplied(MirrorsDocument doc, Set<Output> out, ApplyReport report, long t0) {
     {
       log.info(
           "applied",
+          "applyMs",
+          (System.nanoTime() - t0) / 1_000_000,
           "mirrors",
           doc.mirrors().size(),
           "outputs",
@@ -94,9 +97,10 @@ public final class NodeAgent {
   public Optional<ApplyReport> applyUnlessCleanedUp(MirrorsDocument doc, boolean stateExpected)
       throws IOException {
     Set<Output> out = outputs.get();
+    long t0 = System.nanoTime();
     Optional<ApplyReport> report =
         writer.applyUnlessCleanedUp(NodePlanner.plan(doc, out), stateExpected);
-    report.filter(ApplyReport::changed).ifPresent(r -> logApplied(doc, out, r));
+    report.filter(ApplyReport::changed).ifPresent(r -> logApplied(doc, out, r, t0));
     return report;
   }
 
