@@ -186,11 +186,12 @@ public final class NodeWriter {
         out.add(e.getKey() + ": content differs");
       }
     }
-    for (String rel : loadState().files()) {
-      if (!plan.files().containsKey(rel) && ops.read(path(rel)).isPresent()) {
-        if (!loadState().backups().contains(rel)) {
-          out.add(rel + ": no longer wanted");
-        }
+    ManagedState state = loadState();
+    for (String rel : state.files()) {
+      if (!plan.files().containsKey(rel)
+          && !state.backups().contains(rel)
+          && ops.read(path(rel)).isPresent()) {
+        out.add(rel + ": no longer wanted");
       }
     }
     List<HostsEntry> entries = plan.hostsBlock().orElse(List.of());
