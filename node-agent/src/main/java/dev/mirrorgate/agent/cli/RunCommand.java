@@ -4,16 +4,13 @@ import dev.mirrorgate.agent.Log;
 import dev.mirrorgate.agent.NodeAgent;
 import dev.mirrorgate.agent.run.AgentMetrics;
 import dev.mirrorgate.agent.run.ApplyLoop;
+import dev.mirrorgate.agent.run.FileMirrorsSource;
 import dev.mirrorgate.agent.run.HealthServer;
 import dev.mirrorgate.agent.run.MirrorsSource;
-import dev.mirrorgate.common.mirrors.InvalidMirrorsDocumentException;
-import dev.mirrorgate.common.mirrors.MirrorsDocument;
-import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.ArgGroup;
@@ -81,18 +78,7 @@ public final class RunCommand implements Callable<Integer> {
       return ExitCodes.INVALID_MIRRORS;
     }
     Path file = source.file.toAbsolutePath();
-    MirrorsSource mirrors =
-        new MirrorsSource() {
-          @Override
-          public MirrorsDocument load() throws IOException, InvalidMirrorsDocumentException {
-            return MirrorsFile.read(file);
-          }
-
-          @Override
-          public List<Path> watchedDirectories() {
-            return List.of(file.getParent());
-          }
-        };
+    MirrorsSource mirrors = new FileMirrorsSource(file);
     NodeAgent agent = node.agent(log);
     AgentMetrics metrics = new AgentMetrics();
     CountDownLatch stop = new CountDownLatch(1);

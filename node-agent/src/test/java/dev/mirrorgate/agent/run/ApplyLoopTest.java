@@ -8,11 +8,7 @@ import dev.mirrorgate.agent.NodeAgent;
 import dev.mirrorgate.agent.files.PosixFileOps;
 import dev.mirrorgate.agent.plan.Output;
 import dev.mirrorgate.agent.write.NodeWriter;
-import dev.mirrorgate.common.mirrors.InvalidMirrorsDocumentException;
-import dev.mirrorgate.common.mirrors.MirrorsDocument;
-import dev.mirrorgate.common.mirrors.MirrorsDocumentParser;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -25,7 +21,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.EnumSet;
-import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -59,18 +54,7 @@ class ApplyLoopTest {
     NodeAgent agent =
         new NodeAgent(
             root, new PosixFileOps(), () -> EnumSet.of(Output.HOSTS, Output.CONTAINERD), log);
-    MirrorsSource source =
-        new MirrorsSource() {
-          @Override
-          public MirrorsDocument load() throws IOException, InvalidMirrorsDocumentException {
-            return new MirrorsDocumentParser().parse(Files.readString(mirrorsFile));
-          }
-
-          @Override
-          public List<Path> watchedDirectories() {
-            return List.of(mirrorsFile.getParent());
-          }
-        };
+    MirrorsSource source = new FileMirrorsSource(mirrorsFile);
     loop = new ApplyLoop(agent, source, Duration.ofMillis(300), metrics, Clock.systemUTC(), log);
     health = new HealthServer(new InetSocketAddress("127.0.0.1", 0), metrics);
     loop.start();
@@ -109,12 +93,19 @@ class ApplyLoopTest {
         .atMost(Duration.ofSeconds(10))
         .until(() -> Files.exists(root.resolve("etc/containerd/certs.d/b.io/hosts.toml")));
 
+    Files.writeString(mirrorsFile, "");
     Files.writeString(mirrorsFile, "mirrors: [{name: BAD}]");
     await()
         .atMost(Duration.ofSeconds(10))
-        .until(() -> metrics.prometheus().contains("kind=\"mirrors\"} 1"));
+        .until(() -> !metrics.prometheus().contains("kind=\"mirrors\"} 0"));
     assertThat(root.resolve("etc/containerd/certs.d/b.io/hosts.toml")).exists();
-    assertThat(logs.toString()).contains("keeping the last good one", "mirrors[0].upstream");
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () ->
+                assertThat(logs.toString())
+                    .contains("is empty", "keeping the last good one", "mirrors[0].upstream"));
+    assertThat(root.resolve("etc/containerd/certs.d/b.io/hosts.toml")).exists();
   }
 
   @Test
