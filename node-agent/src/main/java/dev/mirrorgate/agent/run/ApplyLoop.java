@@ -18,6 +18,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -50,6 +51,7 @@ public final class ApplyLoop implements AutoCloseable {
   private MirrorsDocument lastApplied;
   private boolean appliedOnce;
   private boolean stateSeen;
+  private List<String> lastSourceError;
 
   public ApplyLoop(
       NodeAgent agent,
@@ -100,13 +102,20 @@ public final class ApplyLoop implements AutoCloseable {
     MirrorsDocument doc;
     try {
       doc = source.load();
+      lastSourceError = null;
     } catch (InvalidMirrorsDocumentException e) {
-      metrics.mirrorsInvalid();
-      log.error("invalid mirrors document; keeping the last good one", "errors", e.errors());
+      if (!e.errors().equals(lastSourceError)) {
+        lastSourceError = e.errors();
+        metrics.mirrorsInvalid();
+        log.error("invalid mirrors document; keeping the last good one", "errors", e.errors());
+      }
       doc = lastApplied;
     } catch (IOException e) {
-      metrics.mirrorsInvalid();
-      log.error("cannot read mirrors document", "error", e.getMessage());
+      if (!List.of(String.valueOf(e.getMessage())).equals(lastSourceError)) {
+        lastSourceError = List.of(String.valueOf(e.getMessage()));
+        metrics.mirrorsInvalid();
+        log.error("cannot read mirrors document", "error", e.getMessage());
+      }
       doc = lastApplied;
     }
     if (doc == null) {

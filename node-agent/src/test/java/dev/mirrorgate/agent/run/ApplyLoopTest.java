@@ -98,14 +98,22 @@ class ApplyLoopTest {
     await()
         .atMost(Duration.ofSeconds(10))
         .until(() -> !metrics.prometheus().contains("kind=\"mirrors\"} 0"));
-    assertThat(root.resolve("etc/containerd/certs.d/b.io/hosts.toml")).exists();
     await()
         .atMost(Duration.ofSeconds(10))
         .untilAsserted(
             () ->
                 assertThat(logs.toString())
-                    .contains("is empty", "keeping the last good one", "mirrors[0].upstream"));
+                    .contains("keeping the last good one", "mirrors[0].upstream"));
     assertThat(root.resolve("etc/containerd/certs.d/b.io/hosts.toml")).exists();
+  }
+
+  @Test
+  void anInvalidDocumentIsReportedOnceNotAtEveryResync() throws Exception {
+    Files.writeString(mirrorsFile, "mirrors: [{name: BAD}]");
+    long applies = metrics.applies();
+    await().atMost(Duration.ofSeconds(10)).until(() -> metrics.applies() >= applies + 3);
+    assertThat(logs.toString().split("keeping the last good one", -1)).hasSize(2);
+    assertThat(metrics.prometheus()).contains("mirrorgate_node_errors_total{kind=\"mirrors\"} 1");
   }
 
   @Test
