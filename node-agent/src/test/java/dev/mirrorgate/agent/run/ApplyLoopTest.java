@@ -109,7 +109,7 @@ class ApplyLoopTest {
 
   @Test
   void anInvalidDocumentIsReportedOnceNotAtEveryResync() throws Exception {
-    Files.writeString(mirrorsFile, "mirrors: [{name: BAD}]");
+    replace(mirrorsFile, "mirrors: [{name: BAD}]");
     long applies = metrics.applies();
     await().atMost(Duration.ofSeconds(10)).until(() -> metrics.applies() >= applies + 3);
     assertThat(logs.toString().split("keeping the last good one", -1)).hasSize(2);
@@ -152,6 +152,12 @@ class ApplyLoopTest {
             "mirrorgate_node_mirrors 1.0",
             "# TYPE mirrorgate_node_drift_repairs_total counter",
             "mirrorgate_node_errors_total{kind=\"apply\"} 0");
+  }
+
+  /** Replaces a file atomically, the way a ConfigMap volume is updated. */
+  private static void replace(Path file, String text) throws IOException {
+    Path temp = Files.writeString(file.resolveSibling(".tmp"), text);
+    Files.move(temp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
   }
 
   private String get(String path) throws Exception {
