@@ -9,6 +9,7 @@ import dev.mirrorgate.agent.files.PosixFileOps;
 import dev.mirrorgate.agent.plan.Output;
 import dev.mirrorgate.agent.write.NodeWriter;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
