@@ -70,6 +70,9 @@ public final class PosixFileOps implements FileOps {
 
   @Override
   public Optional<byte[]> read(Path path) throws IOException {
+    if (!Files.exists(path)) {
+      return Optional.empty(); // no exception (and no stack trace) per missing file
+    }
     try {
       return Optional.of(Files.readAllBytes(path));
     } catch (NoSuchFileException e) {
@@ -81,6 +84,9 @@ public final class PosixFileOps implements FileOps {
 
   @Override
   public Optional<FileMeta> stat(Path path) throws IOException {
+    if (!Files.exists(path)) {
+      return Optional.empty();
+    }
     try {
       Map<String, Object> a = Files.readAttributes(path, "unix:mode,uid,gid");
       return Optional.of(

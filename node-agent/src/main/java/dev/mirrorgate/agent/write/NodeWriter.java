@@ -94,6 +94,7 @@ public final class NodeWriter {
     Set<String> dirs = new TreeSet<>(state.directories());
     Set<String> files = new TreeSet<>(state.files());
     dirs.addAll(missingDirectories(STATE_DIR));
+    Set<String> existing = new java.util.HashSet<>(); // directories known to exist in this apply
     for (var e : toWrite.entrySet()) {
       String rel = e.getKey();
       if (!state.files().contains(rel) && current.get(rel).isPresent() && !backups.contains(rel)) {
@@ -101,7 +102,13 @@ public final class NodeWriter {
         backups.add(rel);
         backedUp.add(rel);
       }
-      dirs.addAll(missingDirectories(parent(rel)));
+      if (!existing.contains(parent(rel))) {
+        List<String> missing = missingDirectories(parent(rel));
+        dirs.addAll(missing);
+        if (missing.isEmpty()) {
+          existing.add(parent(rel));
+        }
+      }
     }
     files.addAll(plan.files().keySet());
     boolean addedNewline = hosts == null ? state.hostsAddedNewline() : hosts.addedNewline();
@@ -111,7 +118,10 @@ public final class NodeWriter {
     List<FileOps.PendingWrite> writes = new ArrayList<>();
     for (var e : toWrite.entrySet()) {
       Path target = path(e.getKey());
-      ops.createDirectories(target.getParent(), false);
+      if (!existing.contains(parent(e.getKey()))) {
+        ops.createDirectories(target.getParent(), false);
+        existing.add(parent(e.getKey()));
+      }
       FileMeta meta = ops.stat(target).orElseGet(ops::defaultMeta);
       writes.add(new FileOps.PendingWrite(target, e.getValue(), meta));
       written.add(e.getKey());
