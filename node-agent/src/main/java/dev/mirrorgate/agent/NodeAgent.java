@@ -51,22 +51,20 @@ public final class NodeAgent {
   }
 
   private void logApplied(MirrorsDocument doc, Set<Output> out, ApplyReport report, long t0) {
-    {
-      log.info(
-          "applied",
-          "applyMs",
-          (System.nanoTime() - t0) / 1_000_000,
-          "mirrors",
-          doc.mirrors().size(),
-          "outputs",
-          out,
-          "written",
-          report.written(),
-          "removed",
-          report.removed(),
-          "backedUp",
-          report.backedUp());
-    }
+    log.info(
+        "applied",
+        "applyMs",
+        (System.nanoTime() - t0) / 1_000_000,
+        "mirrors",
+        doc.mirrors().size(),
+        "outputs",
+        out,
+        "written",
+        report.written(),
+        "removed",
+        report.removed(),
+        "backedUp",
+        report.backedUp());
   }
 
   public List<String> differences(MirrorsDocument doc) throws IOException {
