@@ -1,0 +1,119 @@
+package dev.mirrorgate.agent.cli;
+
+import dev.mirrorgate.agent.Log;
+import dev.mirrorgate.agent.NodeAgent;
+import dev.mirrorgate.agent.run.AgentMetrics;
+import dev.mirrorgate.agent.run.ApplyLoop;
+import dev.mirrorgate.agent.run.FileMirrorsSource;
+import dev.mirrorgate.agent.run.HealthServer;
+import dev.mirrorgate.agent.run.MirrorsSource;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(
+    name = "run",
+    description =
+        "Keep the node matching the mirrors document: apply at start, on changes (a directory"
+            + " watch) and periodically; serve /healthz, /readyz and /metrics.")
+public final class RunCommand implements Callable<Integer> {
+
+  @Mixin NodeOptions node;
+
+  @ArgGroup(multiplicity = "1")
+  Source source;
+
+  static final class Source {
+    @Option(names = "--mirrors", description = "A mirrors.yaml file, re-read when it changes.")
+    Path file;
+
+    @Option(
+        names = "--mirrors-configmap",
+        paramLabel = "NS/NAME",
+        description = "The ConfigMap holding mirrors.yaml (not available in this build).")
+    String configMap;
+  }
+
+  @Option(
+      names = "--resync",
+      defaultValue = "60s",
+      converter = DurationConverter.class,
+      description =
+          "Re-assert the node files this often, e.g. 30s or 5m (default: ${DEFAULT-VALUE}).")
+  Duration resync;
+
+  @Option(
+      names = "--health-port",
+      defaultValue = "9102",
+      description = "Port of /healthz, /readyz, /metrics; 0 picks one (default: ${DEFAULT-VALUE}).")
+  int healthPort;
+
+  @Option(
+      names = "--health-address",
+      defaultValue = "0.0.0.0",
+      description = "Address of the health endpoint (default: ${DEFAULT-VALUE}).")
+  String healthAddress;
+
+  private final Log log;
+
+  public RunCommand(Log log) {
+    this.log = log;
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    if (source.configMap != null) {
+      log.error(
+          "--mirrors-configmap is not available in this build yet; use --mirrors FILE",
+          "configMap",
+          source.configMap);
+      return ExitCodes.INVALID_MIRRORS;
+    }
+    Path file = source.file.toAbsolutePath();
+    MirrorsSource mirrors = new FileMirrorsSource(file);
+    NodeAgent agent = node.agent(log);
+    AgentMetrics metrics = new AgentMetrics();
+    CountDownLatch stop = new CountDownLatch(1);
+    try (HealthServer health =
+            new HealthServer(new InetSocketAddress(healthAddress, healthPort), metrics);
+        ApplyLoop loop = new ApplyLoop(agent, mirrors, resync, metrics, Clock.systemUTC(), log)) {
+      log.info(
+          "node agent running",
+          "hostRoot",
+          node.hostRoot,
+          "mirrors",
+          file,
+          "healthPort",
+          health.port());
+      Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
+      loop.start();
+      stop.await();
+    }
+    return ExitCodes.OK;
+  }
+
+  static final class DurationConverter implements ITypeConverter<Duration> {
+    @Override
+    public Duration convert(String v) {
+      String s = v.trim();
+      if (s.endsWith("ms")) {
+        return Duration.ofMillis(Long.parseLong(s.substring(0, s.length() - 2)));
+      }
+      long n = Long.parseLong(s.substring(0, s.length() - 1));
+      return switch (s.charAt(s.length() - 1)) {
+        case 's' -> Duration.ofSeconds(n);
+        case 'm' -> Duration.ofMinutes(n);
+        case 'h' -> Duration.ofHours(n);
+        default -> throw new IllegalArgumentException("expected a duration such as 30s or 5m");
+      };
+    }
+  }
+}

@@ -1,0 +1,74 @@
+package dev.mirrorgate.agent.it;
+
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/** Debian's distribution registry ({@code docker-registry}): plain, or a TLS pull-through cache. */
+final class Registries {
+
+  private Registries() {}
+
+  static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  /** A plain-HTTP registry on 127.0.0.1; returns its port. */
+  static int startPlain(Processes procs, Path dir, String name) throws IOException {
+    int port = freePort();
+    start(procs, dir, name, port, "");
+    return port;
+  }
+
+  /** A TLS pull-through cache of {@code remote} on 127.0.0.1; returns its port. */
+  static int startProxy(Processes procs, Path dir, String name, TestPki pki, String remote)
+      throws IOException {
+    int port = freePort();
+    String extra =
+        "  tls:\n    certificate: %s\n    key: %s\nproxy:\n  remoteurl: %s\n"
+            .formatted(pki.serverCert(), pki.serverKey(), remote);
+    start(procs, dir, name, port, extra);
+    return port;
+  }
+
+  private static void start(Processes procs, Path dir, String name, int port, String extra)
+      throws IOException {
+    Path data = Files.createDirectories(dir.resolve(name + "-data"));
+    Path config = dir.resolve(name + ".yml");
+    Files.writeString(
+        config,
+        """
+        version: 0.1
+        log:
+          level: info
+        storage:
+          filesystem:
+            rootdirectory: %s
+        http:
+          addr: 127.0.0.1:%d
+        """
+                .formatted(data, port)
+            + extra);
+    procs.start(name, List.of("docker-registry", "serve", config.toString()));
+    await(name + " listening on " + port)
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(50))
+        .ignoreExceptions()
+        .until(
+            () -> {
+              try (Socket s = new Socket()) {
+                s.connect(new InetSocketAddress("127.0.0.1", port), 200);
+                return true;
+              }
+            });
+  }
+}
