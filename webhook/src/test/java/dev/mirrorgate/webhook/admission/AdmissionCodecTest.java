@@ -43,6 +43,26 @@ class AdmissionCodecTest {
   }
 
   @Test
+  void absurdNestingIsABadRequestNotAStackOverflow() {
+    String deep = "{\"a\":".repeat(5000) + "1" + "}".repeat(5000);
+    for (String where : List.of("options", "object\":{\"metadata\":{\"labels")) {
+      String body =
+          "{\"kind\":\"AdmissionReview\",\"apiVersion\":\"admission.k8s.io/v1\",\"request\":{\"uid\":\"u\",\""
+              + where
+              + "\":"
+              + deep
+              + (where.startsWith("object") ? "}}" : "")
+              + "}}";
+      assertThatThrownBy(() -> codec.decode(body.getBytes(StandardCharsets.UTF_8)))
+          .as(where)
+          .isInstanceOfSatisfying(
+              AdmissionDecodeException.class, e -> assertThat(e.status()).isEqualTo(400))
+          .hasMessageContaining("malformed JSON")
+          .hasMessageContaining("nesting depth");
+    }
+  }
+
+  @Test
   void decodesARealisticPodCreate() throws Exception {
     AdmissionRequest request =
         codec.decode(
