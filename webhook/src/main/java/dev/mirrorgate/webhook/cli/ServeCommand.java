@@ -96,9 +96,11 @@ public final class ServeCommand implements Callable<Integer> {
   public Integer call() throws InterruptedException {
     int loops = eventLoops != null ? eventLoops : Runtime.getRuntime().availableProcessors();
     Clock clock = Clock.systemUTC();
-    FileTlsSource tlsFiles =
-        tls.files == null ? null : new FileTlsSource(tls.files.certificate, tls.files.key);
     WebhookMetrics metrics = new WebhookMetrics();
+    FileTlsSource tlsFiles =
+        tls.files == null
+            ? null
+            : new FileTlsSource(tls.files.certificate, tls.files.key, metrics, clock);
     ServingCertificateListener certificates = new ServingCertificateListener(metrics, clock);
     SecretCertificateSource secretSource = null;
     TlsMaterial material;
