@@ -35,6 +35,7 @@ public final class SecretCertificateSource implements CertificateSource {
   private final Duration interval;
   private final ScheduledExecutorService scheduler;
   private volatile IssuedCertificate current;
+  private volatile boolean closed;
   private String lastReportedVersion;
 
   public SecretCertificateSource(
@@ -99,6 +100,7 @@ public final class SecretCertificateSource implements CertificateSource {
 
   @Override
   public void close() {
+    closed = true;
     scheduler.shutdownNow();
   }
 
@@ -243,6 +245,9 @@ public final class SecretCertificateSource implements CertificateSource {
   }
 
   private String report(Reason reason, String message) {
+    if (closed) {
+      return message; // a request interrupted by close() is no problem
+    }
     log.error("certificate problem ({}): {}", reason.label(), message);
     listener.problem(new CertificateProblem(reason, message));
     return message;

@@ -100,13 +100,13 @@ class SecretTlsAdmissionIT {
       load.shutdownNow();
       load.awaitTermination(20, TimeUnit.SECONDS);
     }
+    for (Instance instance : instances) {
+      instance.close();
+    }
     try {
       admission.deleteMutatingWebhookConfiguration(configName).execute();
     } catch (ApiException notCreated) {
       // the test failed before registering it
-    }
-    for (Instance instance : instances) {
-      instance.close();
     }
   }
 
