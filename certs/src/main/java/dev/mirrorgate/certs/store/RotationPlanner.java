@@ -27,9 +27,9 @@ import java.util.Set;
  *
  * <p>A CA rotation takes two steps so that no client ever sees a leaf it cannot verify: first the
  * new CA joins the bundle (and becomes the signer) while the old CA's leaf keeps serving; only when
- * the bundle holding the new CA has been published (the caBundle injected) and {@link
- * Settings#publishDelay()} has passed since, a leaf from the new CA replaces it. The old CA stays
- * in the bundle until it expires.
+ * the bundle holding the new CA has been seen published (the caBundle injected) for {@link
+ * Settings#publishDelay()}, a leaf from the new CA replaces it. The old CA stays in the bundle
+ * until it expires.
  */
 public final class RotationPlanner {
   private final Settings settings;
@@ -55,10 +55,10 @@ public final class RotationPlanner {
   /**
    * The change due now, if any.
    *
-   * @param bundlePublished whether the webhook configuration's caBundle holds {@code
-   *     current.trusted()} (so the API server trusts the signer)
+   * @param publishedSince since when the webhook configuration's caBundle has been seen holding
+   *     {@code current.trusted()} (so API servers trust the signer); empty when it does not
    */
-  public Optional<Step> next(ServingCertificates current, boolean bundlePublished) {
+  public Optional<Step> next(ServingCertificates current, Optional<Instant> publishedSince) {
     Instant now = clock.instant();
     List<String> reasons = new ArrayList<>();
     CaBundle trusted = current.trusted();
@@ -72,7 +72,7 @@ public final class RotationPlanner {
       trusted = trusted.rotate(signer.certificate(), now);
       since = now;
       reasons.add("ca-" + ca.status().name().toLowerCase(Locale.ROOT));
-      bundlePublished = false;
+      publishedSince = Optional.empty();
     }
     RenewalPolicy.Decision leaf =
         serving == null ? null : settings.leafPolicy().decide(serving.certificate(), now);
@@ -85,7 +85,8 @@ public final class RotationPlanner {
       reasons.add(serving == null ? "leaf-missing" : "leaf-" + statusLabel(leaf));
       serving = signer.issue(settings.leaf());
     } else if (!candidate.servingSignedBySigner()) {
-      if (bundlePublished && !now.isBefore(since.plus(settings.publishDelay()))) {
+      if (publishedSince.isPresent()
+          && !now.isBefore(publishedSince.get().plus(settings.publishDelay()))) {
         reasons.add("leaf-from-new-ca");
         serving = signer.issue(settings.leaf());
       }

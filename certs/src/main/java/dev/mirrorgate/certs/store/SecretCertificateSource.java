@@ -1,5 +1,6 @@
 package dev.mirrorgate.certs.store;
 
+import dev.mirrorgate.certs.CaBundle;
 import dev.mirrorgate.certs.CertificateSource;
 import dev.mirrorgate.certs.IssuedCertificate;
 import dev.mirrorgate.certs.store.CertificateProblem.Reason;
@@ -36,6 +37,8 @@ public final class SecretCertificateSource implements CertificateSource {
   private final ScheduledExecutorService scheduler;
   private volatile IssuedCertificate current;
   private volatile boolean closed;
+  private CaBundle publishedBundle;
+  private Instant publishedSince;
   private String lastReportedVersion;
 
   public SecretCertificateSource(
@@ -156,13 +159,27 @@ public final class SecretCertificateSource implements CertificateSource {
     }
   }
 
-  /** Whether the webhook configuration trusts the stored bundle; false when it cannot be read. */
-  private boolean published(Stored stored) {
+  /**
+   * Since when the webhook configuration has been seen trusting the stored bundle (by this
+   * replica); empty when it does not or cannot be read.
+   */
+  private Optional<Instant> published(Stored stored) {
+    CaBundle bundle = stored.value().trusted();
+    boolean holds;
     try {
-      return injector.holds(stored.value().trusted());
+      holds = injector.holds(bundle);
     } catch (ApiException e) {
-      return false; // reported by injectBundle
+      holds = false; // reported by injectBundle
     }
+    if (!holds) {
+      publishedBundle = null;
+      return Optional.empty();
+    }
+    if (!bundle.equals(publishedBundle)) {
+      publishedBundle = bundle;
+      publishedSince = planner.clock().instant();
+    }
+    return Optional.of(publishedSince);
   }
 
   private Stored readOrCreate() throws ApiException, CertificateException {

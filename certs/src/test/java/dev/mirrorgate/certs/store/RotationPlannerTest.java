@@ -27,6 +27,9 @@ class RotationPlannerTest {
           RenewalPolicy.forAuthorities(1.0 / 3, Duration.ZERO),
           Duration.ofMinutes(2));
 
+  private static final Optional<Instant> NOT_SEEN = Optional.empty();
+  private static final Optional<Instant> SEEN = Optional.of(Instant.parse("2000-01-01T00:00:00Z"));
+
   private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
   private final RotationPlanner planner = new RotationPlanner(SETTINGS, clock);
 
@@ -51,10 +54,10 @@ class RotationPlannerTest {
     assertThat(initial.trusted().certificates()).containsExactly(initial.signer().certificate());
 
     clock.advance(Duration.ofDays(19));
-    assertThat(planner.next(initial, true)).isEmpty();
+    assertThat(planner.next(initial, SEEN)).isEmpty();
 
     clock.advance(Duration.ofDays(2)); // day 21 > 2/3 of 30 days + 5 minutes of backdating
-    Step step = planner.next(initial, true).orElseThrow();
+    Step step = planner.next(initial, SEEN).orElseThrow();
     assertThat(step.reasons()).containsExactly("leaf-renew");
     assertThat(step.value().signer()).isSameAs(initial.signer());
     assertThat(step.value().serving().certificate()).isNotEqualTo(initial.serving().certificate());
@@ -66,7 +69,7 @@ class RotationPlannerTest {
     ServingCertificates state = longLeaves.initial();
     clock.advance(Duration.ofDays(201)); // CA renewal due at 2/3 of 300 days
 
-    Step rotated = longLeaves.next(state, true).orElseThrow();
+    Step rotated = longLeaves.next(state, SEEN).orElseThrow();
     assertThat(rotated.reasons()).contains("ca-renew");
     ServingCertificates afterCa = rotated.value();
     assertThat(afterCa.trusted().certificates())
@@ -76,12 +79,16 @@ class RotationPlannerTest {
     assertThat(afterCa.serving().certificate()).isEqualTo(state.serving().certificate());
     assertThat(afterCa.servingSignedBySigner()).isFalse();
 
-    assertThat(longLeaves.next(afterCa, false)).isEmpty(); // not injected yet
-    assertThat(longLeaves.next(afterCa, true)).isEmpty(); // injected, delay not passed
+    assertThat(longLeaves.next(afterCa, NOT_SEEN)).isEmpty(); // not injected yet
+    clock.advance(Duration.ofMinutes(10)); // injected late: the delay counts from then
+    Optional<Instant> injected = Optional.of(clock.instant());
+    assertThat(longLeaves.next(afterCa, injected)).isEmpty();
+    clock.advance(Duration.ofSeconds(119));
+    assertThat(longLeaves.next(afterCa, injected)).isEmpty();
 
-    clock.advance(Duration.ofMinutes(2));
-    assertThat(longLeaves.next(afterCa, false)).isEmpty();
-    Step moved = longLeaves.next(afterCa, true).orElseThrow();
+    clock.advance(Duration.ofSeconds(1));
+    assertThat(longLeaves.next(afterCa, NOT_SEEN)).isEmpty(); // edited away meanwhile
+    Step moved = longLeaves.next(afterCa, injected).orElseThrow();
     assertThat(moved.reasons()).containsExactly("leaf-from-new-ca");
     assertThat(moved.value().servingSignedBySigner()).isTrue();
     assertThat(moved.value().trusted().certificates()).hasSize(2);
@@ -92,7 +99,7 @@ class RotationPlannerTest {
     ServingCertificates state = planner.initial();
     clock.advance(Duration.ofDays(250)); // the 30-day leaf is long expired, the CA is due
 
-    Step step = planner.next(state, false).orElseThrow();
+    Step step = planner.next(state, NOT_SEEN).orElseThrow();
 
     assertThat(step.reasons()).containsExactly("ca-renew", "leaf-expired");
     assertThat(step.value().servingSignedBySigner()).isTrue();
@@ -104,7 +111,7 @@ class RotationPlannerTest {
     ServingCertificates broken =
         new ServingCertificates(initial.trusted(), initial.signer(), null, initial.signerSince());
 
-    Step step = planner.next(broken, true).orElseThrow();
+    Step step = planner.next(broken, SEEN).orElseThrow();
 
     assertThat(step.reasons()).containsExactly("leaf-missing");
     assertThat(step.value().servingSignedBySigner()).isTrue();
@@ -131,7 +138,7 @@ class RotationPlannerTest {
                 SETTINGS.publishDelay()),
             clock);
 
-    Optional<Step> step = other.next(initial, true);
+    Optional<Step> step = other.next(initial, SEEN);
 
     assertThat(step)
         .hasValueSatisfying(s -> assertThat(s.reasons()).containsExactly("leaf-names-changed"));
@@ -143,14 +150,14 @@ class RotationPlannerTest {
   void expiredCasLeaveTheBundle() {
     ServingCertificates state = longLeaves.initial();
     clock.advance(Duration.ofDays(201));
-    ServingCertificates rotated = longLeaves.next(state, true).orElseThrow().value();
+    ServingCertificates rotated = longLeaves.next(state, SEEN).orElseThrow().value();
     clock.advance(Duration.ofMinutes(3));
-    rotated = longLeaves.next(rotated, true).orElseThrow().value();
+    rotated = longLeaves.next(rotated, SEEN).orElseThrow().value();
     assertThat(rotated.trusted().certificates()).hasSize(2);
 
     clock.advance(Duration.ofDays(100)); // the old CA expired at day 300
 
-    Step step = longLeaves.next(rotated, true).orElseThrow();
+    Step step = longLeaves.next(rotated, SEEN).orElseThrow();
     assertThat(step.reasons()).contains("expired-ca-removed");
     assertThat(step.value().trusted().certificates())
         .containsExactly(rotated.signer().certificate());
