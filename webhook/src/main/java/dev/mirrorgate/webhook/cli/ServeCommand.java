@@ -151,11 +151,15 @@ public final class ServeCommand implements Callable<Integer> {
         secretSource != null ? "secret" : tlsFiles == null ? "self-signed" : "file");
 
     CountDownLatch stopped = new CountDownLatch(1);
+    SecretCertificateSource renewing = secretSource;
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
                 () -> {
                   log.info("shutting down: draining in-flight requests");
+                  if (renewing != null) {
+                    renewing.close();
+                  }
                   vertx
                       .close()
                       .toCompletionStage()
