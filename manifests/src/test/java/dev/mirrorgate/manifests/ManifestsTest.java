@@ -69,16 +69,48 @@ class ManifestsTest {
   }
 
   @Test
-  void theWebhookMayReadOnlyItsMappingConfigMap() {
+  void theWebhookMayReadOnlyItsMappingConfigMapAndWriteOnlyItsTlsSecret() {
     JsonNode rules = Manifests.only(objects, "Role").object().path("rules");
+    int secretRules = 0;
     for (JsonNode rule : rules) {
-      assertThat(rule.path("verbs").toString()).doesNotContain("*", "delete", "update");
+      assertThat(rule.path("verbs").toString())
+          .doesNotContain("*", "delete", "deletecollection", "escalate", "bind");
       if (rule.path("resources").toString().contains("configmaps")) {
         assertThat(rule.path("resourceNames").toString()).isEqualTo("[\"mirrorgate-mapping\"]");
         assertThat(rule.path("verbs").toString()).isEqualTo("[\"get\",\"list\",\"watch\"]");
       }
+      if (rule.path("resources").toString().contains("secrets")) {
+        secretRules++;
+        if (rule.has("resourceNames")) {
+          assertThat(rule.path("resourceNames").toString())
+              .isEqualTo("[\"mirrorgate-webhook-tls\"]");
+          assertThat(rule.path("verbs").toString()).isEqualTo("[\"get\",\"update\"]");
+        } else {
+          // RBAC never sees the name of a create, so create cannot be limited by resourceNames
+          assertThat(rule.path("verbs").toString()).isEqualTo("[\"create\"]");
+        }
+      }
     }
-    assertThat(objects).noneMatch(m -> m.kind().equals("ClusterRole"));
+    assertThat(secretRules).isEqualTo(2);
+    JsonNode clusterRules = Manifests.only(objects, "ClusterRole").object().path("rules");
+    assertThat(clusterRules).hasSize(1);
+    assertThat(clusterRules.get(0).path("resources").toString())
+        .isEqualTo("[\"mutatingwebhookconfigurations\"]");
+    assertThat(clusterRules.get(0).path("resourceNames").toString())
+        .isEqualTo("[\"" + Manifests.only(objects, "MutatingWebhookConfiguration").name() + "\"]");
+    assertThat(clusterRules.get(0).path("verbs").toString()).isEqualTo("[\"get\",\"patch\"]");
+  }
+
+  @Test
+  void theWebhookServesFromTheSecretAndConfigurationItMayWrite() {
+    JsonNode args =
+        Manifests.only(objects, "Deployment").object().at("/spec/template/spec/containers/0/args");
+    assertThat(args.toString())
+        .contains(
+            "\"--tls-secret=mirrorgate/mirrorgate-webhook-tls\"",
+            "\"--webhook-config="
+                + Manifests.only(objects, "MutatingWebhookConfiguration").name()
+                + "\"");
   }
 
   @Test

@@ -1,5 +1,6 @@
 package dev.mirrorgate.webhook;
 
+import dev.mirrorgate.webhook.cli.CertsCommand;
 import dev.mirrorgate.webhook.cli.ExplainCommand;
 import dev.mirrorgate.webhook.cli.ServeCommand;
 import picocli.CommandLine;
@@ -11,7 +12,12 @@ import picocli.CommandLine.Command;
     description = "Rewrites Pod images to registry mirrors at admission.",
     mixinStandardHelpOptions = true,
     version = "mirrorgate-webhook 0.1.0",
-    subcommands = {ServeCommand.class, ExplainCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {
+      ServeCommand.class,
+      ExplainCommand.class,
+      CertsCommand.class,
+      CommandLine.HelpCommand.class
+    })
 public final class Main {
   private Main() {}
 

@@ -1,6 +1,7 @@
 package dev.mirrorgate.webhook.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mirrorgate.certs.store.SecretCertificateSource;
 import dev.mirrorgate.webhook.admission.AdmissionCodec;
 import dev.mirrorgate.webhook.mapping.FileMappingSource;
 import dev.mirrorgate.webhook.mapping.MappingHolder;
@@ -9,6 +10,7 @@ import dev.mirrorgate.webhook.metrics.WebhookMetrics;
 import dev.mirrorgate.webhook.mutation.PodMutator;
 import dev.mirrorgate.webhook.server.AdmissionService;
 import dev.mirrorgate.webhook.server.FileTlsSource;
+import dev.mirrorgate.webhook.server.ServingCertificateListener;
 import dev.mirrorgate.webhook.server.TlsMaterial;
 import dev.mirrorgate.webhook.server.WebhookServer;
 import io.vertx.core.Vertx;
@@ -72,6 +74,9 @@ public final class ServeCommand implements Callable<Integer> {
     @ArgGroup(exclusive = false)
     TlsFiles files;
 
+    @ArgGroup(exclusive = false)
+    SecretTlsOptions secret;
+
     @Option(
         names = "--tls-self-signed",
         required = true,
@@ -91,19 +96,28 @@ public final class ServeCommand implements Callable<Integer> {
   public Integer call() throws InterruptedException {
     int loops = eventLoops != null ? eventLoops : Runtime.getRuntime().availableProcessors();
     Clock clock = Clock.systemUTC();
+    WebhookMetrics metrics = new WebhookMetrics();
     FileTlsSource tlsFiles =
-        tls.files == null ? null : new FileTlsSource(tls.files.certificate, tls.files.key);
+        tls.files == null
+            ? null
+            : new FileTlsSource(tls.files.certificate, tls.files.key, metrics, clock);
+    ServingCertificateListener certificates = new ServingCertificateListener(metrics, clock);
+    SecretCertificateSource secretSource = null;
     TlsMaterial material;
     try {
-      material = tlsFiles == null ? TlsMaterial.selfSigned(clock) : tlsFiles.read();
-    } catch (IllegalArgumentException e) {
+      if (tls.secret != null) {
+        secretSource = tls.secret.start(certificates, clock);
+        material = certificates.latest();
+      } else {
+        material = tlsFiles == null ? TlsMaterial.selfSigned(clock) : tlsFiles.read();
+      }
+    } catch (IllegalArgumentException | IllegalStateException | java.io.UncheckedIOException e) {
       log.error("cannot serve: {}", e.getMessage());
       return 1;
     }
 
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops).setWorkerPoolSize(2));
     ObjectMapper json = new ObjectMapper();
-    WebhookMetrics metrics = new WebhookMetrics();
     MappingHolder mappings = new MappingHolder();
     FileMappingSource mappingSource =
         new FileMappingSource(vertx, mapping, new MappingLoader(clock), mappings, metrics);
@@ -117,25 +131,35 @@ public final class ServeCommand implements Callable<Integer> {
       server.start(loops).await(30, TimeUnit.SECONDS);
     } catch (Exception e) {
       log.error("cannot serve on {}:{}: {}", bindAddress, port, e.getMessage());
+      if (secretSource != null) {
+        secretSource.close();
+      }
       vertx.close();
       return 1;
     }
     if (tlsFiles != null) {
       tlsFiles.watch(vertx, server, reloadInterval);
     }
+    if (secretSource != null) {
+      certificates.attach(server);
+    }
     log.info(
         "serving admission on https://{}:{}/mutate ({} event loops, {} certificate)",
         bindAddress,
         server.port(),
         loops,
-        tlsFiles == null ? "self-signed" : "file");
+        secretSource != null ? "secret" : tlsFiles == null ? "self-signed" : "file");
 
     CountDownLatch stopped = new CountDownLatch(1);
+    SecretCertificateSource renewing = secretSource;
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
                 () -> {
                   log.info("shutting down: draining in-flight requests");
+                  if (renewing != null) {
+                    renewing.close();
+                  }
                   vertx
                       .close()
                       .toCompletionStage()

@@ -1,6 +1,7 @@
 package dev.mirrorgate.webhook.metrics;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -9,9 +10,12 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The webhook's Prometheus metrics. Every label is bounded: operations and outcomes are fixed sets,
@@ -24,6 +28,8 @@ public final class WebhookMetrics {
   private final ConcurrentMap<String, Counter> requests = new ConcurrentHashMap<>();
   private final ConcurrentMap<String, Counter> rewrites = new ConcurrentHashMap<>();
   private final ConcurrentMap<String, Counter> reloads = new ConcurrentHashMap<>();
+  private final ConcurrentMap<String, Counter> certificateErrors = new ConcurrentHashMap<>();
+  private final AtomicReference<Instant> servingNotAfter = new AtomicReference<>();
   private final Timer latency;
 
   public WebhookMetrics() {
@@ -96,6 +102,38 @@ public final class WebhookMetrics {
                     .description("Mapping loads by source and result")
                     .tag("source", source)
                     .tag("result", result)
+                    .register(registry))
+        .increment();
+  }
+
+  /**
+   * The serving certificate's notAfter: {@code mirrorgate_certificate_expiry_seconds} is the time
+   * left until then (negative once expired), by {@code clock}.
+   */
+  public void servingCertificate(Instant notAfter, Clock clock) {
+    if (servingNotAfter.getAndSet(notAfter) == null) {
+      Gauge.builder(
+              "mirrorgate.certificate.expiry",
+              servingNotAfter,
+              ref -> Duration.between(clock.instant(), ref.get()).toMillis() / 1000.0)
+          .description("Time left until the serving certificate expires")
+          .baseUnit("seconds")
+          .register(registry);
+    }
+  }
+
+  /**
+   * Counts a certificate problem. {@code reason} is one of a fixed set: expired, not_yet_valid,
+   * mismatch, malformed, api.
+   */
+  public void certificateError(String reason) {
+    certificateErrors
+        .computeIfAbsent(
+            reason,
+            k ->
+                Counter.builder("mirrorgate.certificate.errors")
+                    .description("Certificate problems by reason; the previous certificate serves")
+                    .tag("reason", reason)
                     .register(registry))
         .increment();
   }

@@ -1,10 +1,14 @@
 package dev.mirrorgate.webhook.server;
 
 import dev.mirrorgate.webhook.mapping.FilePoller;
+import dev.mirrorgate.webhook.metrics.WebhookMetrics;
 import io.vertx.core.Vertx;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,15 +22,72 @@ public final class FileTlsSource {
 
   private final Path certificate;
   private final Path key;
+  private final WebhookMetrics metrics;
+  private final Clock clock;
 
   public FileTlsSource(Path certificate, Path key) {
-    this.certificate = certificate;
-    this.key = key;
+    this(certificate, key, null, Clock.systemUTC());
   }
 
-  /** Reads the files now, for the first listen; fails with a message naming the files. */
+  /**
+   * @param metrics where expiry and problems are counted ({@code
+   *     mirrorgate_certificate_expiry_seconds}, {@code mirrorgate_certificate_errors_total}); may
+   *     be null
+   */
+  public FileTlsSource(Path certificate, Path key, WebhookMetrics metrics, Clock clock) {
+    this.certificate = certificate;
+    this.key = key;
+    this.metrics = metrics;
+    this.clock = clock;
+  }
+
+  /**
+   * Reads the files now, for the first listen; fails with a message naming the files. An expired or
+   * not yet valid certificate is served (it may be renewed in place) but logged as an error and
+   * counted.
+   */
   public TlsMaterial read() {
-    return parse(read(certificate), read(key));
+    TlsMaterial material;
+    try {
+      material = parse(read(certificate), read(key));
+    } catch (IllegalArgumentException e) {
+      count(e.getMessage().contains("does not belong") ? "mismatch" : "malformed");
+      throw e;
+    }
+    String invalid = validity(material);
+    if (invalid != null) {
+      log.error(
+          "{}: {}; TLS clients will reject it until the file is renewed", certificate, invalid);
+    }
+    served(material);
+    return material;
+  }
+
+  /** Null when the leaf is valid now, else what is wrong (and counted). */
+  private String validity(TlsMaterial material) {
+    Instant now = clock.instant();
+    X509Certificate leaf = material.leaf();
+    if (now.isAfter(leaf.getNotAfter().toInstant())) {
+      count("expired");
+      return "the certificate expired at " + leaf.getNotAfter().toInstant();
+    }
+    if (now.isBefore(leaf.getNotBefore().toInstant())) {
+      count("not_yet_valid");
+      return "the certificate is not valid before " + leaf.getNotBefore().toInstant();
+    }
+    return null;
+  }
+
+  private void count(String reason) {
+    if (metrics != null) {
+      metrics.certificateError(reason);
+    }
+  }
+
+  private void served(TlsMaterial material) {
+    if (metrics != null) {
+      metrics.servingCertificate(material.leaf().getNotAfter().toInstant(), clock);
+    }
   }
 
   private TlsMaterial parse(
@@ -50,6 +111,7 @@ public final class FileTlsSource {
                 material = parse(contents.get(0), contents.get(1));
               } catch (IllegalArgumentException e) {
                 // Often a moment in the middle of a rotation (new key, old certificate).
+                count(e.getMessage().contains("does not belong") ? "mismatch" : "malformed");
                 log.error(
                     "new certificate rejected, the previous one keeps serving: {}", e.getMessage());
                 return;
@@ -57,9 +119,21 @@ public final class FileTlsSource {
               if (material.equals(server.tls())) {
                 return;
               }
+              String invalid = validity(material);
+              if (invalid != null) {
+                log.error(
+                    "new certificate in {} rejected, the previous one keeps serving: {}",
+                    certificate,
+                    invalid);
+                return;
+              }
               server
                   .updateTls(material)
-                  .onSuccess(v -> log.info("serving certificate reloaded from {}", certificate))
+                  .onSuccess(
+                      v -> {
+                        served(material);
+                        log.info("serving certificate reloaded from {}", certificate);
+                      })
                   .onFailure(
                       e ->
                           log.error(

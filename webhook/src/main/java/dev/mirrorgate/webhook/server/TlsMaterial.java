@@ -44,6 +44,12 @@ public final class TlsMaterial {
     return new TlsMaterial(chainPem, keyPem, parsed);
   }
 
+  /** A certificate issued in memory (for example by the Secret-backed store). */
+  public static TlsMaterial of(IssuedCertificate issued) {
+    return new TlsMaterial(
+        Buffer.buffer(issued.certificateChainPem()), Buffer.buffer(issued.privateKeyPem()), issued);
+  }
+
   /**
    * A throwaway certificate for local use, from a CA that lives only in memory; it names {@code
    * localhost}, 127.0.0.1 and ::1.

@@ -26,6 +26,17 @@ class LayeringTest {
   }
 
   @Test
+  void thePkiCoreIsPureOnlyItsStoreTalksToKubernetes() {
+    noClasses()
+        .that()
+        .resideInAPackage("dev.mirrorgate.certs")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("io.kubernetes..", "dev.mirrorgate.certs.store..")
+        .check(CLASSES);
+  }
+
+  @Test
   void theMutationCoreKnowsNothingOfHttpOrVertx() {
     noClasses()
         .that()

@@ -248,4 +248,48 @@ class WebhookServerIT {
         .ignoreExceptions()
         .until(() -> nextClient.get("/healthz").statusCode() == 200);
   }
+
+  @Test
+  void anExpiredOrMismatchedCertificateFileIsRejectedWithAnErrorMetric() throws Exception {
+    Path cert = dir.resolve("tls.crt");
+    Path key = dir.resolve("tls.key");
+    IssuedCertificate good = issue(ca);
+    Files.writeString(cert, good.certificateChainPem());
+    Files.writeString(key, good.privateKeyPem());
+    serve(leaf(ca));
+    FileTlsSource files = new FileTlsSource(cert, key, metrics, Clock.systemUTC());
+    server.updateTls(files.read()).await(5, TimeUnit.SECONDS);
+    files.watch(vertx, server, POLL);
+    assertThat(client.get("/metrics").body())
+        .containsPattern("mirrorgate_certificate_expiry_seconds \\d{4,}");
+
+    Clock longAgo =
+        Clock.fixed(java.time.Instant.parse("2020-01-01T00:00:00Z"), java.time.ZoneOffset.UTC);
+    CertificateAuthority oldCa =
+        CertificateAuthority.create("old CA", Duration.ofDays(2), KeyAlgorithm.EC_P256, longAgo);
+    IssuedCertificate expired = issue(oldCa);
+    Files.writeString(key, expired.privateKeyPem());
+    Files.writeString(cert, expired.certificateChainPem());
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(
+            () ->
+                client
+                    .get("/metrics")
+                    .body()
+                    .contains("mirrorgate_certificate_errors_total{reason=\"expired\"}"));
+
+    Files.writeString(key, issue(ca).privateKeyPem());
+    Files.writeString(cert, issue(ca).certificateChainPem());
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(
+            () ->
+                client
+                    .get("/metrics")
+                    .body()
+                    .contains("mirrorgate_certificate_errors_total{reason=\"mismatch\"}"));
+    assertThat(server.tls().leaf()).isEqualTo(good.certificate());
+    assertThat(client.get("/healthz").statusCode()).isEqualTo(200);
+  }
 }

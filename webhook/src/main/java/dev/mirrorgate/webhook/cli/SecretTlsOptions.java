@@ -1,0 +1,97 @@
+package dev.mirrorgate.webhook.cli;
+
+import dev.mirrorgate.certs.LeafSpec;
+import dev.mirrorgate.certs.store.CaBundleInjector;
+import dev.mirrorgate.certs.store.RotationPlanner;
+import dev.mirrorgate.certs.store.SecretCertificateSource;
+import dev.mirrorgate.certs.store.SecretCertificateStore;
+import dev.mirrorgate.common.kube.KubernetesClients;
+import dev.mirrorgate.webhook.server.ServingCertificateListener;
+import io.kubernetes.client.openapi.ApiClient;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code serve --tls-secret NS/NAME --webhook-config NAME}: the certificate from the Secret-backed
+ * store (created on first start, shared by all replicas, renewed before expiry), its CA injected
+ * into the MutatingWebhookConfiguration.
+ */
+final class SecretTlsOptions {
+  @Option(
+      names = "--tls-secret",
+      paramLabel = "NS/NAME",
+      required = true,
+      description = "Secret holding the CA and serving certificate (created if absent)")
+  String secret;
+
+  @Option(
+      names = "--webhook-config",
+      paramLabel = "NAME",
+      required = true,
+      description = "MutatingWebhookConfiguration whose caBundle is kept equal to the CA bundle")
+  String webhookConfiguration;
+
+  @Option(
+      names = "--tls-dns-name",
+      paramLabel = "NAME",
+      description =
+          "DNS name of the serving certificate, repeatable (default: --tls-service.NS.svc)")
+  List<String> dnsNames = new ArrayList<>();
+
+  @Option(
+      names = "--tls-ip-address",
+      paramLabel = "IP",
+      description = "IP address of the serving certificate, repeatable")
+  List<String> ipAddresses = new ArrayList<>();
+
+  @Option(
+      names = "--tls-service",
+      defaultValue = "mirrorgate-webhook",
+      description = "Service name for the default DNS names (default ${DEFAULT-VALUE})")
+  String service;
+
+  @Option(
+      names = "--tls-validity",
+      defaultValue = "2160h",
+      converter = DurationConverter.class,
+      description = "serving certificate lifetime, renewed at 2/3 (default ${DEFAULT-VALUE})")
+  Duration validity;
+
+  @Option(
+      names = "--tls-check-interval",
+      defaultValue = "30s",
+      converter = DurationConverter.class,
+      description = "how often the Secret and caBundle are checked (default ${DEFAULT-VALUE})")
+  Duration interval;
+
+  /** Builds the source, obtains the first certificate (handed to {@code listener}) and returns. */
+  SecretCertificateSource start(ServingCertificateListener listener, Clock clock)
+      throws InterruptedException {
+    String[] parts = secret.split("/", -1);
+    if (parts.length != 2 || parts[0].isBlank() || parts[1].isBlank()) {
+      throw new IllegalArgumentException("--tls-secret: \"" + secret + "\" is not NAMESPACE/NAME");
+    }
+    String namespace = parts[0];
+    List<String> names =
+        dnsNames.isEmpty()
+            ? List.of(
+                service + "." + namespace + ".svc",
+                service + "." + namespace + ".svc.cluster.local")
+            : dnsNames;
+    LeafSpec leaf =
+        LeafSpec.server(service + "." + namespace + ".svc", names, ipAddresses, validity);
+    ApiClient client = KubernetesClients.fromEnvironment().forRequests();
+    SecretCertificateSource source =
+        new SecretCertificateSource(
+            new SecretCertificateStore(client, namespace, parts[1], clock),
+            new CaBundleInjector(client, webhookConfiguration),
+            new RotationPlanner(RotationPlanner.Settings.defaults(leaf), clock),
+            listener,
+            interval);
+    source.start();
+    return source;
+  }
+}
