@@ -31,6 +31,7 @@ import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import javax.net.ssl.SSLContext;
@@ -345,12 +346,19 @@ public final class KubeApiServer implements BeforeAllCallback, AfterAllCallback 
    * controller-manager runs to create it), and returns the name.
    */
   public String createNamespace(String prefix) {
+    return createNamespace(prefix, Map.of());
+  }
+
+  /** Like {@link #createNamespace(String)}, with labels on the namespace from the start. */
+  public String createNamespace(String prefix, Map<String, String> labels) {
     String base = prefix.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9-]", "-");
     base = base.substring(0, Math.min(base.length(), 50)).replaceAll("^-+|-+$", "");
     String name = (base.isEmpty() ? "ns" : base) + "-" + randomSuffix();
     CoreV1Api core = new CoreV1Api(client());
     try {
-      core.createNamespace(new V1Namespace().metadata(new V1ObjectMeta().name(name))).execute();
+      core.createNamespace(
+              new V1Namespace().metadata(new V1ObjectMeta().name(name).labels(Map.copyOf(labels))))
+          .execute();
       core.createNamespacedServiceAccount(
               name, new V1ServiceAccount().metadata(new V1ObjectMeta().name("default")))
           .execute();
