@@ -66,7 +66,7 @@ public final class EventRecorder {
             .type("Warning")
             .reason(reason)
             .message(truncate(message))
-            .source(new V1EventSource().component(component).host(instance))
+            .source(new V1EventSource().component(component))
             .reportingComponent(component)
             .reportingInstance(instance)
             .firstTimestamp(now)

@@ -37,6 +37,7 @@ public final class SingleConfigMapInformer implements AutoCloseable {
   private final SharedInformerFactory factory;
   private final SharedIndexInformer<V1ConfigMap> informer;
   private final ExecutorService executor;
+  private volatile boolean closed;
 
   /**
    * @param watchClient a client without read timeout (see {@link KubernetesClients#forWatches()})
@@ -65,8 +66,11 @@ public final class SingleConfigMapInformer implements AutoCloseable {
             V1ConfigMap.class,
             V1ConfigMapList.class,
             0L,
-            (type, error) ->
-                log.warn("list/watch of configmap {} failed, retrying: {}", ref, describe(error)));
+            (type, error) -> {
+              if (!closed) { // stopping interrupts the watch: not worth a warning
+                log.warn("list/watch of configmap {} failed, retrying: {}", ref, describe(error));
+              }
+            });
     informer.addEventHandler(new Handler(listener));
   }
 
@@ -83,6 +87,7 @@ public final class SingleConfigMapInformer implements AutoCloseable {
 
   @Override
   public void close() {
+    closed = true;
     factory.stopAllRegisteredInformers(true);
     executor.shutdownNow();
   }

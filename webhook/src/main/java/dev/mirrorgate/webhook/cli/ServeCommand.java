@@ -118,14 +118,17 @@ public final class ServeCommand implements Callable<Integer> {
     Path key;
   }
 
-  /** Builds the mapping source the options ask for; the returned action starts it. */
-  private Runnable mappingSource(
+  /** How the chosen mapping source is started and stopped. */
+  private record MappingSource(Runnable start, Runnable stop) {}
+
+  /** Builds the mapping source the options ask for. */
+  private MappingSource mappingSource(
       Vertx vertx, Clock clock, MappingHolder mappings, WebhookMetrics metrics) {
     MappingLoader loader = new MappingLoader(clock);
     if (mapping.file != null) {
       FileMappingSource source =
           new FileMappingSource(vertx, mapping.file, loader, mappings, metrics);
-      return () -> source.start(reloadInterval);
+      return new MappingSource(() -> source.start(reloadInterval), source::stop);
     }
     KubernetesClients clients = KubernetesClients.fromEnvironment();
     log.info("Kubernetes API access: {}", clients.describe());
@@ -134,7 +137,7 @@ public final class ServeCommand implements Callable<Integer> {
     ConfigMapMappingSource source =
         new ConfigMapMappingSource(
             clients.forWatches(), mapping.configMap, loader, mappings, metrics, events);
-    return source::start;
+    return new MappingSource(source::start, source::stop);
   }
 
   /** The Pod name in a cluster (the Downward API or the hostname), for Events. */
@@ -172,9 +175,9 @@ public final class ServeCommand implements Callable<Integer> {
     ObjectMapper json = new ObjectMapper();
     WebhookMetrics metrics = new WebhookMetrics();
     MappingHolder mappings = new MappingHolder();
-    Runnable startMappingSource;
+    MappingSource mappingSource;
     try {
-      startMappingSource = mappingSource(vertx, clock, mappings, metrics);
+      mappingSource = mappingSource(vertx, clock, mappings, metrics);
     } catch (RuntimeException e) {
       log.error("cannot watch the mapping: {}", e.getMessage());
       vertx.close();
@@ -185,7 +188,7 @@ public final class ServeCommand implements Callable<Integer> {
     WebhookServer server =
         new WebhookServer(vertx, bindAddress, port, material, admission, mappings, metrics);
 
-    startMappingSource.run();
+    mappingSource.start().run();
     try {
       server.start(loops).await(30, TimeUnit.SECONDS);
     } catch (Exception e) {
@@ -209,6 +212,7 @@ public final class ServeCommand implements Callable<Integer> {
             new Thread(
                 () -> {
                   log.info("shutting down: draining in-flight requests");
+                  mappingSource.stop().run();
                   vertx
                       .close()
                       .toCompletionStage()

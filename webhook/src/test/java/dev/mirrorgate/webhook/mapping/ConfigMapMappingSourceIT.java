@@ -29,6 +29,8 @@ import io.kubernetes.client.openapi.models.V1RoleBinding;
 import io.kubernetes.client.openapi.models.V1RoleRef;
 import io.kubernetes.client.openapi.models.V1ServiceAccount;
 import io.kubernetes.client.openapi.models.V1TokenRequestSpec;
+import io.kubernetes.client.util.ClientBuilder;
+import io.kubernetes.client.util.credentials.AccessTokenAuthentication;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -219,6 +221,40 @@ class ConfigMapMappingSourceIT {
             () ->
                 assertThat(admittedImages())
                     .contains("after.example:5000/hub/library/nginx:1.27.2-alpine"));
+  }
+
+  @Test
+  void aWatchThatExpiresWith410GoneIsFollowedByARelistAndLaterEditsArrive() throws Exception {
+    put("mapping.yaml", mappingTo("before.example:5000/hub"));
+    ApiClient direct = api.clientFor(api.token(), Duration.ZERO);
+    try (ExpiringWatchProxy proxy = new ExpiringWatchProxy(direct.getHttpClient(), api.url())) {
+      ApiClient throughProxy =
+          new ClientBuilder()
+              .setBasePath(proxy.url())
+              .setAuthentication(new AccessTokenAuthentication(api.token()))
+              .setReadTimeout(Duration.ZERO)
+              .build();
+      start(throughProxy, api.client());
+      awaitAdmitted("before.example:5000/hub/library/nginx:1.27.2-alpine");
+      await().atMost(WAIT).until(() -> proxy.openWatches() == 1);
+      int listsBefore = proxy.lists();
+
+      proxy.expireWatches();
+
+      await()
+          .atMost(WAIT)
+          .untilAsserted(
+              () -> {
+                assertThat(proxy.expired()).as("watches answered 410 Gone").isEqualTo(1);
+                assertThat(proxy.lists()).as("relisted").isGreaterThan(listsBefore);
+                assertThat(proxy.openWatches()).as("watching again").isEqualTo(1);
+              });
+      put("mapping.yaml", mappingTo("after.example:5000/hub"));
+      awaitAdmitted("after.example:5000/hub/library/nginx:1.27.2-alpine");
+    } finally {
+      stopSources();
+      started.clear();
+    }
   }
 
   @Test
