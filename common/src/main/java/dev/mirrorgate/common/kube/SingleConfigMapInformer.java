@@ -8,6 +8,7 @@ import io.kubernetes.client.openapi.apis.CoreV1Api;
 import io.kubernetes.client.openapi.models.V1ConfigMap;
 import io.kubernetes.client.openapi.models.V1ConfigMapList;
 import io.kubernetes.client.openapi.models.V1ObjectMeta;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -37,7 +38,10 @@ public final class SingleConfigMapInformer implements AutoCloseable {
   private final SharedInformerFactory factory;
   private final SharedIndexInformer<V1ConfigMap> informer;
   private final ExecutorService executor;
+  private static final Duration FAILURE_LOG_INTERVAL = Duration.ofMinutes(1);
   private volatile boolean closed;
+  private long lastFailureLog;
+  private int failuresSinceLog;
 
   /**
    * @param watchClient a client without read timeout (see {@link KubernetesClients#forWatches()})
@@ -66,11 +70,7 @@ public final class SingleConfigMapInformer implements AutoCloseable {
             V1ConfigMap.class,
             V1ConfigMapList.class,
             0L,
-            (type, error) -> {
-              if (!closed) { // stopping interrupts the watch: not worth a warning
-                log.warn("list/watch of configmap {} failed, retrying: {}", ref, describe(error));
-              }
-            });
+            (type, error) -> failed(error));
     informer.addEventHandler(new Handler(listener));
   }
 
@@ -90,6 +90,27 @@ public final class SingleConfigMapInformer implements AutoCloseable {
     closed = true;
     factory.stopAllRegisteredInformers(true);
     executor.shutdownNow();
+  }
+
+  /**
+   * The informer retries every second; while the API server is away or RBAC forbids the list, one
+   * line a minute says so (with how many failures it stands for), not one a second.
+   */
+  private synchronized void failed(Throwable error) {
+    if (closed) {
+      return; // stopping interrupts the watch: not worth a warning
+    }
+    long now = System.nanoTime();
+    failuresSinceLog++;
+    if (lastFailureLog == 0 || now - lastFailureLog >= FAILURE_LOG_INTERVAL.toNanos()) {
+      log.warn(
+          "list/watch of configmap {} failed ({} time(s) since the last report), retrying: {}",
+          ref,
+          failuresSinceLog,
+          describe(error));
+      lastFailureLog = now;
+      failuresSinceLog = 0;
+    }
   }
 
   private ConfigMapSnapshot snapshot(V1ConfigMap configMap) {

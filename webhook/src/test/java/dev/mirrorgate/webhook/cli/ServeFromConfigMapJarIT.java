@@ -73,7 +73,7 @@ class ServeFromConfigMapJarIT {
         new ProcessBuilder(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-XX:+UseSerialGC",
-                "-Xmx96m",
+                "-Xmx32m", // the heap the container image runs with, informer included
                 "-jar",
                 JAR.toString(),
                 "serve",

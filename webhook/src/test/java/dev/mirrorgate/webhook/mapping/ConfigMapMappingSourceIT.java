@@ -4,10 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mirrorgate.common.kube.ConfigMapRef;
 import dev.mirrorgate.common.kube.EventRecorder;
+import dev.mirrorgate.common.kube.SingleConfigMapInformer;
 import dev.mirrorgate.common.testing.KubeApiServer;
 import dev.mirrorgate.webhook.TestResources;
 import dev.mirrorgate.webhook.admission.AdmissionCodec;
@@ -43,6 +47,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.slf4j.LoggerFactory;
 
 /** The mapping from a ConfigMap, watched on a real API server. */
 class ConfigMapMappingSourceIT {
@@ -333,6 +338,45 @@ class ConfigMapMappingSourceIT {
                     new V1ConfigMap().metadata(new V1ObjectMeta().name(NAME)).data(Map.of()))
                 .execute());
     assertForbidden(() -> asWebhook.listNamespacedEvent(namespace).execute());
+  }
+
+  @Test
+  void withoutTheRoleTheSourceLogsTheRefusalAndStaysUnready() throws Exception {
+    core.createNamespacedServiceAccount(
+            namespace, new V1ServiceAccount().metadata(new V1ObjectMeta().name("no-role")))
+        .execute();
+    String token =
+        core.createNamespacedServiceAccountToken(
+                "no-role",
+                namespace,
+                new AuthenticationV1TokenRequest()
+                    .spec(new V1TokenRequestSpec().audiences(List.of()).expirationSeconds(3600L)))
+            .execute()
+            .getStatus()
+            .getToken();
+    put("mapping.yaml", mappingTo("never.example:5000/hub"));
+    Logger informerLog = (Logger) LoggerFactory.getLogger(SingleConfigMapInformer.class);
+    ListAppender<ILoggingEvent> captured = new ListAppender<>();
+    captured.start();
+    informerLog.addAppender(captured);
+    try {
+      start(api.clientFor(token, Duration.ZERO), api.client());
+
+      await()
+          .atMost(WAIT)
+          .untilAsserted(
+              () ->
+                  assertThat(captured.list)
+                      .extracting(ILoggingEvent::getFormattedMessage)
+                      .anySatisfy(
+                          line ->
+                              assertThat(line)
+                                  .contains("list/watch of configmap " + namespace + "/" + NAME)
+                                  .contains("HTTP 403")));
+      assertThat(holder.isLoaded()).isFalse();
+    } finally {
+      informerLog.detachAppender(captured);
+    }
   }
 
   private static void assertForbidden(org.assertj.core.api.ThrowableAssert.ThrowingCallable call) {
