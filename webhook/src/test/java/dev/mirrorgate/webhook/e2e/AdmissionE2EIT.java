@@ -90,6 +90,7 @@ class AdmissionE2EIT {
   private static String webhookNamespace;
   private static String webhookUrl;
   private static CoreV1Api core;
+  private static WebhookMetrics metrics;
   private static AdmissionregistrationV1Api registrations;
 
   @BeforeAll
@@ -108,7 +109,7 @@ class AdmissionE2EIT {
         .execute();
 
     vertx = Vertx.vertx();
-    WebhookMetrics metrics = new WebhookMetrics();
+    metrics = new WebhookMetrics();
     MappingHolder mappings = new MappingHolder();
     mappingSource =
         new ConfigMapMappingSource(
@@ -415,11 +416,15 @@ class AdmissionE2EIT {
       throws Exception {
     String namespace = api.createNamespace("mesh", Map.of(SIDECAR_LABEL, "true"));
     int sidecarCalls = sidecar.calls();
+    double patchedBefore = patchedCreates();
 
     createPod(namespace, "meshed", false, Map.of("app", "nginx:1.27"));
 
     V1Pod stored = read(namespace, "meshed");
     assertThat(sidecar.calls()).as("the sidecar injector ran").isGreaterThan(sidecarCalls);
+    assertThat(patchedCreates() - patchedBefore)
+        .as("mirrorgate patched twice: first the app, then, reinvoked, the sidecar")
+        .isEqualTo(2.0);
     assertThat(images(stored))
         .containsExactly(
             Map.entry("app", "m.local:5000/dockerhub/library/nginx:1.27"),
@@ -427,6 +432,16 @@ class AdmissionE2EIT {
     assertThat(originalImages(stored))
         .containsExactlyInAnyOrderEntriesOf(
             Map.of("app", "nginx:1.27", "sidecar", SidecarWebhook.IMAGE));
+  }
+
+  private static double patchedCreates() {
+    String line = "mirrorgate_admission_requests_total{operation=\"CREATE\",outcome=\"patched\"} ";
+    return metrics
+        .scrape()
+        .lines()
+        .filter(l -> l.startsWith(line))
+        .mapToDouble(l -> Double.parseDouble(l.substring(line.length())))
+        .sum();
   }
 
   @Test
