@@ -2,7 +2,11 @@ package dev.mirrorgate.webhook.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mirrorgate.certs.store.SecretCertificateSource;
+import dev.mirrorgate.common.kube.ConfigMapRef;
+import dev.mirrorgate.common.kube.EventRecorder;
+import dev.mirrorgate.common.kube.KubernetesClients;
 import dev.mirrorgate.webhook.admission.AdmissionCodec;
+import dev.mirrorgate.webhook.mapping.ConfigMapMappingSource;
 import dev.mirrorgate.webhook.mapping.FileMappingSource;
 import dev.mirrorgate.webhook.mapping.MappingHolder;
 import dev.mirrorgate.webhook.mapping.MappingLoader;
@@ -23,6 +27,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -50,12 +55,8 @@ public final class ServeCommand implements Callable<Integer> {
   @ArgGroup(exclusive = true, multiplicity = "1")
   Tls tls;
 
-  @Option(
-      names = "--mapping",
-      paramLabel = "FILE",
-      required = true,
-      description = "mapping.yaml (or an ImageSwap file named maps), reloaded when it changes")
-  Path mapping;
+  @ArgGroup(exclusive = true, multiplicity = "1")
+  MappingOrigin mapping;
 
   @Option(
       names = "--reload-interval",
@@ -84,12 +85,81 @@ public final class ServeCommand implements Callable<Integer> {
     boolean selfSigned;
   }
 
+  static final class MappingOrigin {
+    @Option(
+        names = "--mapping",
+        paramLabel = "FILE",
+        required = true,
+        description = "mapping.yaml (or an ImageSwap file named maps), reloaded when it changes")
+    Path file;
+
+    @Option(
+        names = "--mapping-configmap",
+        paramLabel = "NAMESPACE/NAME",
+        required = true,
+        converter = ConfigMapRefConverter.class,
+        description =
+            "a ConfigMap with key mapping.yaml or maps, watched through the API (in-cluster"
+                + " config, else KUBECONFIG)")
+    ConfigMapRef configMap;
+  }
+
+  static final class ConfigMapRefConverter implements CommandLine.ITypeConverter<ConfigMapRef> {
+    @Override
+    public ConfigMapRef convert(String value) {
+      try {
+        return ConfigMapRef.parse(value);
+      } catch (IllegalArgumentException e) {
+        throw new CommandLine.TypeConversionException(e.getMessage());
+      }
+    }
+  }
+
   static final class TlsFiles {
     @Option(names = "--tls-cert", paramLabel = "FILE", required = true, description = "PEM chain")
     Path certificate;
 
     @Option(names = "--tls-key", paramLabel = "FILE", required = true, description = "PEM key")
     Path key;
+  }
+
+  /** How the chosen mapping source is started and stopped. */
+  private record MappingSource(Runnable start, Runnable stop) {}
+
+  /** Builds the mapping source the options ask for. */
+  private MappingSource mappingSource(
+      Vertx vertx, Clock clock, MappingHolder mappings, WebhookMetrics metrics) {
+    MappingLoader loader = new MappingLoader(clock);
+    if (mapping.file != null) {
+      FileMappingSource source =
+          new FileMappingSource(vertx, mapping.file, loader, mappings, metrics);
+      return new MappingSource(() -> source.start(reloadInterval), source::stop);
+    }
+    KubernetesClients clients = KubernetesClients.fromEnvironment();
+    log.info("Kubernetes API access: {}", clients.describe());
+    EventRecorder events =
+        new EventRecorder(clients.forRequests(), "mirrorgate-webhook", instanceName(), clock);
+    ConfigMapMappingSource source =
+        new ConfigMapMappingSource(
+            clients.forWatches(), mapping.configMap, loader, mappings, metrics, events);
+    return new MappingSource(source::start, source::stop);
+  }
+
+  /** The Pod name in a cluster (the Downward API or the hostname), for Events. */
+  private static String instanceName() {
+    String pod = System.getenv("POD_NAME");
+    if (pod != null && !pod.isBlank()) {
+      return pod;
+    }
+    String host = System.getenv("HOSTNAME");
+    if (host != null && !host.isBlank()) {
+      return host;
+    }
+    try {
+      return java.net.InetAddress.getLocalHost().getHostName();
+    } catch (java.io.IOException e) {
+      return "unknown";
+    }
   }
 
   @Override
@@ -119,14 +189,20 @@ public final class ServeCommand implements Callable<Integer> {
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops).setWorkerPoolSize(2));
     ObjectMapper json = new ObjectMapper();
     MappingHolder mappings = new MappingHolder();
-    FileMappingSource mappingSource =
-        new FileMappingSource(vertx, mapping, new MappingLoader(clock), mappings, metrics);
+    MappingSource mappingSource;
+    try {
+      mappingSource = mappingSource(vertx, clock, mappings, metrics);
+    } catch (RuntimeException e) {
+      log.error("cannot watch the mapping: {}", e.getMessage());
+      vertx.close();
+      return 1;
+    }
     AdmissionService admission =
         new AdmissionService(new AdmissionCodec(json), new PodMutator(json), mappings, metrics);
     WebhookServer server =
         new WebhookServer(vertx, bindAddress, port, material, admission, mappings, metrics);
 
-    mappingSource.start(reloadInterval);
+    mappingSource.start().run();
     try {
       server.start(loops).await(30, TimeUnit.SECONDS);
     } catch (Exception e) {
@@ -160,6 +236,7 @@ public final class ServeCommand implements Callable<Integer> {
                   if (renewing != null) {
                     renewing.close();
                   }
+                  mappingSource.stop().run();
                   vertx
                       .close()
                       .toCompletionStage()
