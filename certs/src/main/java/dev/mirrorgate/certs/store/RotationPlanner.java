@@ -173,6 +173,18 @@ public final class RotationPlanner {
       Objects.requireNonNull(publishDelay, "publishDelay");
     }
 
+    /** The same settings with new keys (CA and leaves) made with {@code algorithm}. */
+    public Settings withAlgorithm(KeyAlgorithm algorithm) {
+      return new Settings(
+          caCommonName,
+          caValidity,
+          algorithm,
+          leaf.withAlgorithm(algorithm),
+          leafPolicy,
+          caPolicy,
+          publishDelay);
+    }
+
     /** A 5-year CA, leaves of {@code leaf}'s validity renewed at 2/3, a 2-minute publish delay. */
     public static Settings defaults(LeafSpec leaf) {
       return new Settings(

@@ -122,7 +122,8 @@ final class CertsInitCommand implements Callable<Integer> {
 
   private RotationPlanner planner(List<String> defaultDnsNames, Clock clock) {
     return new RotationPlanner(
-        RotationPlanner.Settings.defaults(leaf.spec(defaultDnsNames)), clock);
+        RotationPlanner.Settings.defaults(leaf.spec(defaultDnsNames)).withAlgorithm(leaf.algorithm),
+        clock);
   }
 
   private static void print(PrintWriter out, String what, ServingCertificates value, Instant now) {

@@ -1,5 +1,6 @@
 package dev.mirrorgate.webhook.cli;
 
+import dev.mirrorgate.certs.KeyAlgorithm;
 import dev.mirrorgate.certs.LeafSpec;
 import dev.mirrorgate.certs.store.CaBundleInjector;
 import dev.mirrorgate.certs.store.RotationPlanner;
@@ -67,6 +68,14 @@ final class SecretTlsOptions {
       description = "how often the Secret and caBundle are checked (default ${DEFAULT-VALUE})")
   Duration interval;
 
+  @Option(
+      names = "--tls-key-algorithm",
+      defaultValue = "EC_P256",
+      description =
+          "algorithm of the CA and serving keys this replica creates: ${COMPLETION-CANDIDATES}"
+              + " (default ${DEFAULT-VALUE})")
+  KeyAlgorithm algorithm;
+
   /** Builds the source, obtains the first certificate (handed to {@code listener}) and returns. */
   SecretCertificateSource start(ServingCertificateListener listener, Clock clock)
       throws InterruptedException {
@@ -88,7 +97,8 @@ final class SecretTlsOptions {
         new SecretCertificateSource(
             new SecretCertificateStore(client, namespace, parts[1], clock),
             new CaBundleInjector(client, webhookConfiguration),
-            new RotationPlanner(RotationPlanner.Settings.defaults(leaf), clock),
+            new RotationPlanner(
+                RotationPlanner.Settings.defaults(leaf).withAlgorithm(algorithm), clock),
             listener,
             interval);
     source.start();

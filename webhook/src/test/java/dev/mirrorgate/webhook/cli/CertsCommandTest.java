@@ -94,6 +94,39 @@ class CertsCommandTest {
   }
 
   @Test
+  void rsaKeysOnRequest() throws Exception {
+    Path target = dir.resolve("rsa");
+
+    int status =
+        run(
+            "certs",
+            "init",
+            "--out-dir",
+            target.toString(),
+            "--dns-name",
+            "w.ns.svc",
+            "--key-algorithm",
+            "RSA_2048");
+
+    assertThat(status).as(err.toString()).isZero();
+    X509Leaf leaf = X509Leaf.read(target);
+    assertThat(leaf.ca.getPublicKey().getAlgorithm()).isEqualTo("RSA");
+    assertThat(leaf.issued.certificate().getPublicKey().getAlgorithm()).isEqualTo("RSA");
+    assertThat(leaf.issued.privateKey().getAlgorithm()).isEqualTo("RSA");
+    leaf.issued.certificate().verify(leaf.ca.getPublicKey());
+    assertThat(
+            run(
+                "certs",
+                "init",
+                "--out-dir",
+                dir.resolve("x").toString(),
+                "--key-algorithm",
+                "DSA"))
+        .isEqualTo(2);
+    assertThat(err.toString()).contains("--key-algorithm").contains("EC_P256");
+  }
+
+  @Test
   void issueSignsWithACaFromFiles() throws Exception {
     Path target = dir.resolve("pki");
     assertThat(run("certs", "init", "--out-dir", target.toString(), "--dns-name", "a.example"))
