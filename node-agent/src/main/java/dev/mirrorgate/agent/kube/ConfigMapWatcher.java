@@ -1,0 +1,291 @@
+package dev.mirrorgate.agent.kube;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import dev.mirrorgate.agent.Log;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Keeps a {@link Listener} told of the data of ONE ConfigMap: list (with a field selector on its
+ * name, so a Role limited to that resourceName suffices), then watch from the list's
+ * resourceVersion with bookmarks. A watch that ends is resumed from the last resourceVersion seen;
+ * {@code 410 Gone} (the version is too old) relists; any other failure (API server restart,
+ * connection refused, 401 after a token rotation, 403) is logged and retried with capped
+ * exponential backoff, re-reading the token each time. A watch is also abandoned after its server
+ * side timeout plus a margin, so a silently dead connection cannot stall the agent.
+ *
+ * <p>A small client on the JDK's {@code java.net.http} and Jackson streaming, not client-java: see
+ * the node agent's README for the footprint measurements behind that choice.
+ */
+public final class ConfigMapWatcher implements AutoCloseable {
+
+  /** What the watcher reports; called on the watcher's thread, so keep it short. */
+  public interface Listener {
+    /** The ConfigMap exists with this data (every key; binaryData ignored). */
+    void present(Map<String, String> data, String resourceVersion);
+
+    /** The ConfigMap does not exist (never created, or deleted). */
+    void absent();
+  }
+
+  static final Duration MIN_BACKOFF = Duration.ofMillis(200);
+  static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
+  private static final JsonFactory JSON = new JsonFactory();
+
+  private final KubeEndpoint endpoint;
+  private final String namespace;
+  private final String name;
+  private final Listener listener;
+  private final Log log;
+  private final HttpClient http;
+  private final Thread thread;
+  private final AtomicLong watchGeneration = new AtomicLong();
+  private volatile boolean closed;
+  private volatile InputStream openStream;
+
+  public ConfigMapWatcher(
+      KubeEndpoint endpoint, String namespace, String name, Listener listener, Log log) {
+    this.endpoint = endpoint;
+    this.namespace = namespace;
+    this.name = name;
+    this.listener = listener;
+    this.log = log;
+    this.http =
+        HttpClient.newBuilder()
+            .sslContext(endpoint.ssl())
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(10))
+            .build();
+    this.thread = new Thread(this::run, "configmap-watch");
+    this.thread.setDaemon(true);
+  }
+
+  public void start() {
+    thread.start();
+  }
+
+  /** Thrown for the API's {@code 410 Gone}: the resourceVersion is too old, relist. */
+  private static final class Gone extends IOException {
+    Gone(String message) {
+      super(message);
+    }
+  }
+
+  private void run() {
+    Duration backoff = MIN_BACKOFF;
+    String resourceVersion = null;
+    while (!closed) {
+      try {
+        if (resourceVersion == null) {
+          resourceVersion = list();
+        }
+        // A watch that delivered something resets the backoff; one that ends is resumed.
+        resourceVersion = watch(resourceVersion);
+        backoff = MIN_BACKOFF;
+      } catch (Gone e) {
+        log.info(
+            "watch expired; relisting",
+            "configMap",
+            namespace + "/" + name,
+            "reason",
+            e.getMessage());
+        resourceVersion = null;
+      } catch (IOException | RuntimeException e) {
+        if (closed) {
+          return;
+        }
+        log.warn(
+            "ConfigMap watch failed; retrying",
+            "configMap",
+            namespace + "/" + name,
+            "error",
+            String.valueOf(e.getMessage()),
+            "retryMs",
+            backoff.toMillis());
+        try {
+          Thread.sleep(backoff.toMillis());
+        } catch (InterruptedException ie) {
+          if (closed) {
+            return;
+          }
+        }
+        backoff =
+            backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0
+                ? MAX_BACKOFF
+                : backoff.multipliedBy(2);
+        // After an error we cannot know whether we missed a deletion; relist to be sure.
+        resourceVersion = null;
+      } catch (InterruptedException e) {
+        if (closed) {
+          return;
+        }
+        resourceVersion = null; // an interrupt from an abandoned watch that came late
+      }
+    }
+  }
+
+  private String path() {
+    return endpoint.server()
+        + "/api/v1/namespaces/"
+        + namespace
+        + "/configmaps?fieldSelector="
+        + URLEncoder.encode("metadata.name=" + name, StandardCharsets.UTF_8);
+  }
+
+  /** Lists the ConfigMap, tells the listener, and returns the list's resourceVersion. */
+  private String list() throws IOException, InterruptedException {
+    HttpResponse<InputStream> response = send(URI.create(path()), Duration.ofSeconds(30));
+    try (InputStream body = response.body();
+        JsonParser p = JSON.createParser(body)) {
+      JsonToken t = p.nextToken();
+      Object list = t == null ? null : JsonTree.value(p, t);
+      if (response.statusCode() != 200) {
+        throw failure("list", response.statusCode(), list);
+      }
+      String rv = JsonTree.string(list, "metadata", "resourceVersion");
+      if (rv == null) {
+        throw new IOException("list: the response has no metadata.resourceVersion");
+      }
+      List<?> items = JsonTree.at(list, "items") instanceof List<?> l ? l : List.of();
+      Optional<Object> item = items.stream().map(o -> (Object) o).findFirst();
+      if (item.isPresent()) {
+        listener.present(
+            data(item.get()), JsonTree.string(item.get(), "metadata", "resourceVersion"));
+      } else {
+        listener.absent();
+      }
+      return rv;
+    }
+  }
+
+  /**
+   * Watches from {@code resourceVersion} until the server ends the watch; returns the last
+   * resourceVersion seen.
+   */
+  private String watch(String resourceVersion) throws IOException, InterruptedException {
+    int timeoutSeconds = ThreadLocalRandom.current().nextInt(240, 480);
+    URI uri =
+        URI.create(
+            path()
+                + "&watch=1&allowWatchBookmarks=true&timeoutSeconds="
+                + timeoutSeconds
+                + "&resourceVersion="
+                + URLEncoder.encode(resourceVersion, StandardCharsets.UTF_8));
+    HttpResponse<InputStream> response = send(uri, Duration.ofSeconds(30));
+    long generation = watchGeneration.incrementAndGet();
+    // A connection that dies without a FIN never ends the read: abandon it after the server-side
+    // timeout plus a margin by closing the stream.
+    CompletableFuture.delayedExecutor(timeoutSeconds + 30L, TimeUnit.SECONDS)
+        .execute(() -> abandon(generation));
+    String rv = resourceVersion;
+    try (InputStream body = response.body();
+        JsonParser p = JSON.createParser(body)) {
+      openStream = body;
+      if (response.statusCode() != 200) {
+        JsonToken t = p.nextToken();
+        throw failure("watch", response.statusCode(), t == null ? null : JsonTree.value(p, t));
+      }
+      for (JsonToken t = p.nextToken(); t != null && !closed; t = p.nextToken()) {
+        Object event = JsonTree.value(p, t);
+        String type = JsonTree.string(event, "type");
+        Object object = JsonTree.at(event, "object");
+        if ("ERROR".equals(type)) {
+          throw failure("watch", -1, object);
+        }
+        String objectRv = JsonTree.string(object, "metadata", "resourceVersion");
+        if (objectRv != null) {
+          rv = objectRv;
+        }
+        switch (String.valueOf(type)) {
+          case "ADDED", "MODIFIED" -> listener.present(data(object), objectRv);
+          case "DELETED" -> listener.absent();
+          default -> {} // BOOKMARK: only the resourceVersion
+        }
+      }
+      return rv;
+    } catch (IOException e) {
+      if (closed) {
+        return rv;
+      }
+      // A stream abandoned by the deadline: resume from what was seen.
+      if (watchGeneration.get() != generation) {
+        Thread.interrupted(); // the watchdog's interrupt is spent
+        return rv;
+      }
+      throw e;
+    } finally {
+      openStream = null;
+      watchGeneration.compareAndSet(generation, generation + 1);
+    }
+  }
+
+  private void abandon(long generation) {
+    InputStream s = openStream;
+    if (s != null && watchGeneration.compareAndSet(generation, generation + 1)) {
+      thread.interrupt();
+      try {
+        s.close();
+      } catch (IOException ignored) {
+        // closing is best effort; the interrupt ends a blocked read
+      }
+    }
+  }
+
+  private HttpResponse<InputStream> send(URI uri, Duration headersTimeout)
+      throws IOException, InterruptedException {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(uri).timeout(headersTimeout).header("Accept", "application/json");
+    String token = endpoint.token();
+    if (token != null && !token.isEmpty()) {
+      request.header("Authorization", "Bearer " + token);
+    }
+    return http.send(request.GET().build(), HttpResponse.BodyHandlers.ofInputStream());
+  }
+
+  /** A failed request or an ERROR event (a Status object) as an exception; 410 as {@link Gone}. */
+  private IOException failure(String what, int httpStatus, Object status) {
+    Object code = JsonTree.at(status, "code");
+    int c = code instanceof Number n ? n.intValue() : httpStatus;
+    String message = JsonTree.string(status, "message");
+    String text = what + ": " + c + " " + (message == null ? "" : message);
+    return c == 410 ? new Gone(text) : new IOException(text);
+  }
+
+  private static Map<String, String> data(Object configMap) {
+    Map<String, String> out = new java.util.LinkedHashMap<>();
+    if (JsonTree.at(configMap, "data") instanceof Map<?, ?> data) {
+      data.forEach((k, v) -> out.put(String.valueOf(k), v == null ? "" : String.valueOf(v)));
+    }
+    return out;
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    thread.interrupt();
+    InputStream s = openStream;
+    if (s != null) {
+      try {
+        s.close();
+      } catch (IOException ignored) {
+        // best effort
+      }
+    }
+  }
+}
