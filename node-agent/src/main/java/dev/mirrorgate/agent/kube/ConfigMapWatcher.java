@@ -6,20 +6,17 @@ import com.fasterxml.jackson.core.JsonToken;
 import dev.mirrorgate.agent.Log;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.HttpURLConnection;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
+import javax.net.ssl.HttpsURLConnection;
+import javax.net.ssl.SSLSocketFactory;
 
 /**
  * Keeps a {@link Listener} told of the data of ONE ConfigMap: list (with a field selector on its
@@ -27,11 +24,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * resourceVersion with bookmarks. A watch that ends is resumed from the last resourceVersion seen;
  * {@code 410 Gone} (the version is too old) relists; any other failure (API server restart,
  * connection refused, 401 after a token rotation, 403) is logged and retried with capped
- * exponential backoff, re-reading the token each time. A watch is also abandoned after its server
- * side timeout plus a margin, so a silently dead connection cannot stall the agent.
+ * exponential backoff, re-reading the token each time. A watch is also abandoned when nothing
+ * arrives for its server-side timeout plus a margin, so a silently dead connection cannot stall the
+ * agent.
  *
- * <p>A small client on the JDK's {@code java.net.http} and Jackson streaming, not client-java: see
- * the node agent's README for the footprint measurements behind that choice.
+ * <p>A small client on the JDK's {@code HttpsURLConnection} and Jackson streaming, not client-java
+ * nor {@code java.net.http}: see the node agent's README for the footprint measurements behind that
+ * choice.
  */
 public final class ConfigMapWatcher implements AutoCloseable {
 
@@ -53,11 +52,10 @@ public final class ConfigMapWatcher implements AutoCloseable {
   private final String name;
   private final Listener listener;
   private final Log log;
-  private final HttpClient http;
+  private final SSLSocketFactory tls;
   private final Thread thread;
-  private final AtomicLong watchGeneration = new AtomicLong();
   private volatile boolean closed;
-  private volatile InputStream openStream;
+  private volatile HttpURLConnection open;
 
   public ConfigMapWatcher(
       KubeEndpoint endpoint, String namespace, String name, Listener listener, Log log) {
@@ -66,12 +64,7 @@ public final class ConfigMapWatcher implements AutoCloseable {
     this.name = name;
     this.listener = listener;
     this.log = log;
-    this.http =
-        HttpClient.newBuilder()
-            .sslContext(endpoint.ssl())
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(10))
-            .build();
+    this.tls = endpoint.ssl().getSocketFactory();
     this.thread = new Thread(this::run, "configmap-watch");
     this.thread.setDaemon(true);
   }
@@ -131,11 +124,6 @@ public final class ConfigMapWatcher implements AutoCloseable {
                 : backoff.multipliedBy(2);
         // After an error we cannot know whether we missed a deletion; relist to be sure.
         resourceVersion = null;
-      } catch (InterruptedException e) {
-        if (closed) {
-          return;
-        }
-        resourceVersion = null; // an interrupt from an abandoned watch that came late
       }
     }
   }
@@ -149,14 +137,14 @@ public final class ConfigMapWatcher implements AutoCloseable {
   }
 
   /** Lists the ConfigMap, tells the listener, and returns the list's resourceVersion. */
-  private String list() throws IOException, InterruptedException {
-    HttpResponse<InputStream> response = send(URI.create(path()), Duration.ofSeconds(30));
-    try (InputStream body = response.body();
+  private String list() throws IOException {
+    HttpURLConnection c = send(URI.create(path()), Duration.ofSeconds(30));
+    try (InputStream body = body(c);
         JsonParser p = JSON.createParser(body)) {
       JsonToken t = p.nextToken();
       Object list = t == null ? null : JsonTree.value(p, t);
-      if (response.statusCode() != 200) {
-        throw failure("list", response.statusCode(), list);
+      if (c.getResponseCode() != 200) {
+        throw failure("list", c.getResponseCode(), list);
       }
       String rv = JsonTree.string(list, "metadata", "resourceVersion");
       if (rv == null) {
@@ -178,7 +166,7 @@ public final class ConfigMapWatcher implements AutoCloseable {
    * Watches from {@code resourceVersion} until the server ends the watch; returns the last
    * resourceVersion seen.
    */
-  private String watch(String resourceVersion) throws IOException, InterruptedException {
+  private String watch(String resourceVersion) throws IOException {
     int timeoutSeconds = ThreadLocalRandom.current().nextInt(240, 480);
     URI uri =
         URI.create(
@@ -187,19 +175,15 @@ public final class ConfigMapWatcher implements AutoCloseable {
                 + timeoutSeconds
                 + "&resourceVersion="
                 + URLEncoder.encode(resourceVersion, StandardCharsets.UTF_8));
-    HttpResponse<InputStream> response = send(uri, Duration.ofSeconds(30));
-    long generation = watchGeneration.incrementAndGet();
-    // A connection that dies without a FIN never ends the read: abandon it after the server-side
-    // timeout plus a margin by closing the stream.
-    CompletableFuture.delayedExecutor(timeoutSeconds + 30L, TimeUnit.SECONDS)
-        .execute(() -> abandon(generation));
+    // A connection that dies without a FIN never ends a read: the read timeout (the server-side
+    // timeout plus a margin; bookmarks and events arrive well within it) abandons it.
+    HttpURLConnection c = send(uri, Duration.ofSeconds(timeoutSeconds + 30L));
     String rv = resourceVersion;
-    try (InputStream body = response.body();
+    try (InputStream body = body(c);
         JsonParser p = JSON.createParser(body)) {
-      openStream = body;
-      if (response.statusCode() != 200) {
+      if (c.getResponseCode() != 200) {
         JsonToken t = p.nextToken();
-        throw failure("watch", response.statusCode(), t == null ? null : JsonTree.value(p, t));
+        throw failure("watch", c.getResponseCode(), t == null ? null : JsonTree.value(p, t));
       }
       for (JsonToken t = p.nextToken(); t != null && !closed; t = p.nextToken()) {
         Object event = JsonTree.value(p, t);
@@ -219,43 +203,37 @@ public final class ConfigMapWatcher implements AutoCloseable {
         }
       }
       return rv;
-    } catch (IOException e) {
-      if (closed) {
-        return rv;
-      }
-      // A stream abandoned by the deadline: resume from what was seen.
-      if (watchGeneration.get() != generation) {
-        Thread.interrupted(); // the watchdog's interrupt is spent
-        return rv;
-      }
-      throw e;
+    } catch (java.net.SocketTimeoutException e) {
+      return rv; // a silent connection: resume from what was seen
     } finally {
-      openStream = null;
-      watchGeneration.compareAndSet(generation, generation + 1);
+      open = null;
     }
   }
 
-  private void abandon(long generation) {
-    InputStream s = openStream;
-    if (s != null && watchGeneration.compareAndSet(generation, generation + 1)) {
-      thread.interrupt();
-      try {
-        s.close();
-      } catch (IOException ignored) {
-        // closing is best effort; the interrupt ends a blocked read
-      }
+  private HttpURLConnection send(URI uri, Duration readTimeout) throws IOException {
+    HttpURLConnection c = (HttpURLConnection) uri.toURL().openConnection();
+    if (c instanceof HttpsURLConnection https) {
+      https.setSSLSocketFactory(tls);
     }
-  }
-
-  private HttpResponse<InputStream> send(URI uri, Duration headersTimeout)
-      throws IOException, InterruptedException {
-    HttpRequest.Builder request =
-        HttpRequest.newBuilder(uri).timeout(headersTimeout).header("Accept", "application/json");
+    c.setConnectTimeout(10_000);
+    c.setReadTimeout((int) readTimeout.toMillis());
+    c.setRequestProperty("Accept", "application/json");
     String token = endpoint.token();
     if (token != null && !token.isEmpty()) {
-      request.header("Authorization", "Bearer " + token);
+      c.setRequestProperty("Authorization", "Bearer " + token);
     }
-    return http.send(request.GET().build(), HttpResponse.BodyHandlers.ofInputStream());
+    open = c;
+    if (closed) {
+      throw new IOException("closed");
+    }
+    c.getResponseCode();
+    return c;
+  }
+
+  /** The response body, or the error body (a Status) when the status is not 2xx. */
+  private static InputStream body(HttpURLConnection c) throws IOException {
+    InputStream in = c.getResponseCode() < 400 ? c.getInputStream() : c.getErrorStream();
+    return in != null ? in : InputStream.nullInputStream();
   }
 
   /** A failed request or an ERROR event (a Status object) as an exception; 410 as {@link Gone}. */
@@ -279,13 +257,9 @@ public final class ConfigMapWatcher implements AutoCloseable {
   public void close() {
     closed = true;
     thread.interrupt();
-    InputStream s = openStream;
-    if (s != null) {
-      try {
-        s.close();
-      } catch (IOException ignored) {
-        // best effort
-      }
+    HttpURLConnection c = open;
+    if (c != null) {
+      c.disconnect();
     }
   }
 }

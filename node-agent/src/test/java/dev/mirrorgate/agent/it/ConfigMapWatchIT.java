@@ -21,6 +21,7 @@ import io.kubernetes.client.openapi.models.V1TokenRequestSpec;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -257,6 +258,8 @@ class ConfigMapWatchIT {
             "run",
             "--mirrors",
             mirrorsFile.toString(),
+            "--resync",
+            "1s",
             "--host-root",
             probeRoot.toString(),
             "--outputs",
@@ -269,7 +272,8 @@ class ConfigMapWatchIT {
     try {
       awaitHosts(probeRoot, address, Duration.ofSeconds(60));
     } catch (org.awaitility.core.ConditionTimeoutException e) {
-      throw new AssertionError("the informer probe did not apply:\n" + procs.log("informer-probe"), e);
+      throw new AssertionError(
+          "the informer probe did not apply:\n" + procs.log("informer-probe"), e);
     }
     for (int i = 0; i < 10; i++) {
       address++;
@@ -279,6 +283,10 @@ class ConfigMapWatchIT {
     }
     Footprint informer = Footprint.of(probe, dir.resolve("probe-classes.log"));
     Footprint ownAfter = Footprint.of(agent, dir.resolve("agent-classes.log"));
+    Path keep = Files.createDirectories(Path.of("target/footprint"));
+    for (String log : List.of("agent-classes.log", "probe-classes.log")) {
+      Files.copy(dir.resolve(log), keep.resolve(log), StandardCopyOption.REPLACE_EXISTING);
+    }
     System.err.printf(
         "[ConfigMapWatchIT] footprint after 10 more edits: own watch RSS %d KiB (before %d), %d"
             + " classes loaded; client-java informer RSS %d KiB, %d classes%n",

@@ -31,6 +31,7 @@ public final class InformerProbe {
     String namespace = args[1];
     String name = args[2];
     Path file = Path.of(args[3]);
+    java.util.concurrent.CountDownLatch written = new java.util.concurrent.CountDownLatch(1);
     SharedInformerFactory factory = new SharedInformerFactory(client);
     SharedIndexInformer<V1ConfigMap> informer =
         factory.sharedIndexInformerFor(
@@ -63,12 +64,14 @@ public final class InformerProbe {
               Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
               Files.writeString(tmp, cm.getData().get("mirrors.yaml"));
               Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+              written.countDown();
             } catch (IOException e) {
               throw new UncheckedIOException(e);
             }
           }
         });
     factory.startAllRegisteredInformers();
+    written.await(); // the agent reads the file at start
     String[] agentArgs = new String[args.length - 4];
     System.arraycopy(args, 4, agentArgs, 0, agentArgs.length);
     dev.mirrorgate.agent.Main.main(agentArgs);
