@@ -16,7 +16,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import javax.net.ssl.HttpsURLConnection;
-import javax.net.ssl.SSLSocketFactory;
 
 /**
  * Keeps a {@link Listener} told of the data of ONE ConfigMap: list (with a field selector on its
@@ -52,10 +51,9 @@ public final class ConfigMapWatcher implements AutoCloseable {
   private final String name;
   private final Listener listener;
   private final Log log;
-  private final SSLSocketFactory tls;
+  private final TrackingSocketFactory tls;
   private final Thread thread;
   private volatile boolean closed;
-  private volatile HttpURLConnection open;
 
   public ConfigMapWatcher(
       KubeEndpoint endpoint, String namespace, String name, Listener listener, Log log) {
@@ -64,7 +62,7 @@ public final class ConfigMapWatcher implements AutoCloseable {
     this.name = name;
     this.listener = listener;
     this.log = log;
-    this.tls = endpoint.ssl().getSocketFactory();
+    this.tls = new TrackingSocketFactory(endpoint.ssl().getSocketFactory());
     this.thread = new Thread(this::run, "configmap-watch");
     this.thread.setDaemon(true);
   }
@@ -205,8 +203,6 @@ public final class ConfigMapWatcher implements AutoCloseable {
       return rv;
     } catch (java.net.SocketTimeoutException e) {
       return rv; // a silent connection: resume from what was seen
-    } finally {
-      open = null;
     }
   }
 
@@ -222,7 +218,6 @@ public final class ConfigMapWatcher implements AutoCloseable {
     if (token != null && !token.isEmpty()) {
       c.setRequestProperty("Authorization", "Bearer " + token);
     }
-    open = c;
     if (closed) {
       throw new IOException("closed");
     }
@@ -257,9 +252,8 @@ public final class ConfigMapWatcher implements AutoCloseable {
   public void close() {
     closed = true;
     thread.interrupt();
-    HttpURLConnection c = open;
-    if (c != null) {
-      c.disconnect();
-    }
+    // Not disconnect(): it waits for the lock the blocked reader holds. Closing the socket ends
+    // the read at once; the daemon thread then sees `closed`.
+    tls.closeLast();
   }
 }

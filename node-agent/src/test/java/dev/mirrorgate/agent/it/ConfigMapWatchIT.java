@@ -102,6 +102,11 @@ class ConfigMapWatchIT {
     Files.writeString(root.resolve("etc/hosts"), "127.0.0.1 localhost\n");
     List<String> command = new ArrayList<>(List.of(Requirements.java()));
     command.addAll(JVM_FLAGS);
+    // For footprint experiments: -Dagent.jvm.extra="-XX:NativeMemoryTracking=summary ..."
+    String extra = System.getProperty("agent.jvm.extra", "").trim();
+    if (!extra.isEmpty()) {
+      command.addAll(List.of(extra.split("\\s+")));
+    }
     command.addAll(
         List.of(
             "-XX:MaxMetaspaceSize=48m",
@@ -119,7 +124,12 @@ class ConfigMapWatchIT {
             "0",
             "--health-address",
             "127.0.0.1"));
-    agent = procs.start("agent", command, Map.of("KUBECONFIG", kubeconfig.toString()));
+    Map<String, String> env = new java.util.HashMap<>(Map.of("KUBECONFIG", kubeconfig.toString()));
+    String arenas = System.getProperty("agent.malloc.arena.max", "");
+    if (!arenas.isEmpty()) {
+      env.put("MALLOC_ARENA_MAX", arenas);
+    }
+    agent = procs.start("agent", command, env);
     awaitHosts(root, address, Duration.ofSeconds(30));
   }
 
@@ -167,6 +177,21 @@ class ConfigMapWatchIT {
       millis.add((System.nanoTime() - t0) / 1_000_000);
     }
     Collections.sort(millis);
+    Footprint now = Footprint.of(agent, dir.resolve("agent-classes.log"));
+    System.err.printf(
+        "[ConfigMapWatchIT] agent after the edits: RSS %d KiB, %d classes%n",
+        now.rssKib(), now.classes());
+    if (System.getProperty("agent.jvm.extra", "").contains("NativeMemoryTracking")) {
+      System.err.println(
+          procs
+              .run(
+                  List.of(
+                      Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                      String.valueOf(agent.pid()),
+                      "VM.native_memory",
+                      "summary"))
+              .output());
+    }
     System.err.printf(
         "[ConfigMapWatchIT] ConfigMap edit -> node files: p50 %d ms, max %d ms, all %s%n",
         millis.get(millis.size() / 2), millis.get(millis.size() - 1), millis);
@@ -293,6 +318,16 @@ class ConfigMapWatchIT {
         ownAfter.rssKib(), own.rssKib(), ownAfter.classes(), informer.rssKib(), informer.classes());
     assertThat(ownAfter.classes()).isLessThan(informer.classes());
     assertThat(ownAfter.rssKib()).isLessThan(informer.rssKib());
+  }
+
+  @Test
+  @Order(7)
+  void sigtermStopsTheAgentPromptlyWhileItsWatchIsOpen() throws Exception {
+    assertThat(agent.isAlive()).isTrue();
+    agent.destroy(); // SIGTERM, as the kubelet sends
+    assertThat(agent.waitFor(5, java.util.concurrent.TimeUnit.SECONDS))
+        .as("the agent exits within 5 s:%n%s", procs.log("agent"))
+        .isTrue();
   }
 
   record Footprint(long rssKib, long classes) {
