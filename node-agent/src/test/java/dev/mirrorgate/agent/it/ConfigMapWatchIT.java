@@ -177,24 +177,23 @@ class ConfigMapWatchIT {
       millis.add((System.nanoTime() - t0) / 1_000_000);
     }
     Collections.sort(millis);
+    System.err.printf(
+        "[ConfigMapWatchIT] ConfigMap edit -> node files: p50 %d ms, max %d ms, all %s%n",
+        millis.get(millis.size() / 2), millis.get(millis.size() - 1), millis);
     Footprint now = Footprint.of(agent, dir.resolve("agent-classes.log"));
     System.err.printf(
         "[ConfigMapWatchIT] agent after the edits: RSS %d KiB, %d classes%n",
         now.rssKib(), now.classes());
     if (System.getProperty("agent.jvm.extra", "").contains("NativeMemoryTracking")) {
-      System.err.println(
-          procs
-              .run(
-                  List.of(
-                      Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
-                      String.valueOf(agent.pid()),
-                      "VM.native_memory",
-                      "summary"))
-              .output());
+      String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
+      for (String what :
+          List.of("VM.native_memory summary", "GC.heap_info", "GC.class_histogram")) {
+        List<String> cmd = new ArrayList<>(List.of(jcmd, String.valueOf(agent.pid())));
+        cmd.addAll(List.of(what.split(" ")));
+        String out = procs.run(cmd).output();
+        System.err.println(out.length() > 6000 ? out.substring(0, 6000) : out);
+      }
     }
-    System.err.printf(
-        "[ConfigMapWatchIT] ConfigMap edit -> node files: p50 %d ms, max %d ms, all %s%n",
-        millis.get(millis.size() / 2), millis.get(millis.size() - 1), millis);
     assertThat(millis.get(millis.size() - 1)).isLessThanOrEqualTo(2000);
   }
 
