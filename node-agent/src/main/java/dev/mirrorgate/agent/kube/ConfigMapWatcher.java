@@ -86,9 +86,17 @@ public final class ConfigMapWatcher implements AutoCloseable {
         if (resourceVersion == null) {
           resourceVersion = list();
         }
-        // A watch that delivered something resets the backoff; one that ends is resumed.
+        // A watch that ends is resumed from the last resourceVersion. One that ends at once
+        // without delivering anything is backed off, so a misbehaving server is not hammered.
+        long started = System.nanoTime();
+        String before = resourceVersion;
         resourceVersion = watch(resourceVersion);
-        backoff = MIN_BACKOFF;
+        if (resourceVersion.equals(before) && System.nanoTime() - started < 1_000_000_000L) {
+          pause(backoff);
+          backoff = next(backoff);
+        } else {
+          backoff = MIN_BACKOFF;
+        }
       } catch (Gone e) {
         log.info(
             "watch expired; relisting",
@@ -109,21 +117,25 @@ public final class ConfigMapWatcher implements AutoCloseable {
             String.valueOf(e.getMessage()),
             "retryMs",
             backoff.toMillis());
-        try {
-          Thread.sleep(backoff.toMillis());
-        } catch (InterruptedException ie) {
-          if (closed) {
-            return;
-          }
-        }
-        backoff =
-            backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0
-                ? MAX_BACKOFF
-                : backoff.multipliedBy(2);
+        pause(backoff);
+        backoff = next(backoff);
         // After an error we cannot know whether we missed a deletion; relist to be sure.
         resourceVersion = null;
       }
     }
+  }
+
+  private void pause(Duration d) {
+    try {
+      Thread.sleep(d.toMillis());
+    } catch (InterruptedException e) {
+      // close() interrupts; the loop checks `closed`
+    }
+  }
+
+  private static Duration next(Duration backoff) {
+    Duration doubled = backoff.multipliedBy(2);
+    return doubled.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : doubled;
   }
 
   private String path() {
