@@ -12,6 +12,11 @@ import java.util.List;
 /** Reads a Kustomize base the way `kubectl apply -k` sees its resources (no patches yet). */
 final class Manifests {
   static final Path BASE = Path.of("kustomize", "base");
+  static final Path NODE_AGENT = Path.of("kustomize", "node-agent");
+
+  /** Every Kustomize directory the project ships. */
+  static final List<Path> DIRECTORIES = List.of(BASE, NODE_AGENT);
+
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
   /** One object of a manifest file. */

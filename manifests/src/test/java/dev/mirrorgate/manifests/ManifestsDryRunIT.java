@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.mirrorgate.common.testing.KubeApiServer;
 import dev.mirrorgate.manifests.Manifests.Manifest;
@@ -51,6 +52,63 @@ class ManifestsDryRunIT {
 
     Manifest deployment = Manifests.only(objects, "Deployment");
     assertThat(get(path(deployment)).code()).as("a dry run persists nothing").isEqualTo(404);
+  }
+
+  @Test
+  void theNodeAgentAppliesCleanlyAfterTheBaseAndPodSecurityAdmitsItsPod() throws Exception {
+    // The base creates the namespace `mirrorgate` the node agent's Role lives in.
+    assertThat(apply(Manifests.only(Manifests.objects(Manifests.BASE), "Namespace"), false).code())
+        .isIn(200, 201);
+    List<Manifest> objects = Manifests.objects(Manifests.NODE_AGENT);
+    Manifest namespace = Manifests.only(objects, "Namespace");
+    assertThat(apply(namespace, false).code()).isIn(200, 201);
+
+    List<String> failures = new ArrayList<>();
+    for (Manifest manifest : objects) {
+      Result result = apply(manifest, true);
+      if (result.code() != 200 && result.code() != 201) {
+        failures.add(manifest + " -> HTTP " + result.code() + ": " + result.message());
+      }
+    }
+    assertThat(failures).as("server-side dry-run apply").isEmpty();
+    Manifest daemonSet = Manifests.only(objects, "DaemonSet");
+    assertThat(get(path(daemonSet)).code()).as("a dry run persists nothing").isEqualTo(404);
+
+    // Pod Security admission judges Pods, not DaemonSets: dry-run create the DaemonSet's Pod.
+    // Its ServiceAccount must exist for that (ServiceAccount admission), so create it for real.
+    Manifest account = Manifests.only(objects, "ServiceAccount");
+    assertThat(apply(account, false).code()).isIn(200, 201);
+    String agentNamespace = namespace.name();
+    Result admitted = createPodDryRun(agentNamespace, daemonSet);
+    assertThat(admitted.code()).as(admitted.body()).isEqualTo(201);
+    // ...and the namespace `mirrorgate` (Pod Security `restricted`) would refuse it.
+    ObjectNode elsewhere = account.object().deepCopy();
+    ((ObjectNode) elsewhere.path("metadata")).put("namespace", "mirrorgate");
+    assertThat(apply(new Manifest(account.file(), elsewhere), false).code()).isIn(200, 201);
+    Result refused = createPodDryRun("mirrorgate", daemonSet);
+    assertThat(refused.code()).as(refused.body()).isEqualTo(403);
+    assertThat(refused.message()).contains("violates PodSecurity", "hostPath");
+  }
+
+  private Result createPodDryRun(String namespace, Manifest daemonSet) throws IOException {
+    ObjectNode pod = JSON.createObjectNode();
+    pod.put("apiVersion", "v1").put("kind", "Pod");
+    ObjectNode metadata = pod.putObject("metadata");
+    metadata.put("name", "node-agent-dry-run").put("namespace", namespace);
+    metadata.set(
+        "labels", daemonSet.object().path("spec").path("template").path("metadata").path("labels"));
+    pod.set("spec", daemonSet.object().path("spec").path("template").path("spec"));
+    return send(
+        new Request.Builder()
+            .url(
+                api.url()
+                    + "/api/v1/namespaces/"
+                    + namespace
+                    + "/pods?dryRun=All&fieldValidation=Strict")
+            .header("Authorization", "Bearer " + api.token())
+            .post(
+                RequestBody.create(JSON.writeValueAsString(pod), MediaType.get("application/json")))
+            .build());
   }
 
   @Test

@@ -6,10 +6,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.mirrorgate.manifests.Manifests.Manifest;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.FieldSource;
 
 /** The promises the shipped manifests make, checked on the files themselves. */
 class ManifestsTest {
@@ -20,16 +23,19 @@ class ManifestsTest {
     objects = Manifests.objects(BASE);
   }
 
-  @Test
-  void everyFileIsListedAndEveryListedFileExists() throws IOException {
-    assertThat(Manifests.resources(BASE)).allSatisfy(f -> assertThat(f).isRegularFile());
-    assertThat(Manifests.yamlFiles(BASE))
-        .containsExactlyInAnyOrderElementsOf(Manifests.resources(BASE));
+  @ParameterizedTest
+  @FieldSource("dev.mirrorgate.manifests.Manifests#DIRECTORIES")
+  void everyFileIsListedAndEveryListedFileExists(Path directory) throws IOException {
+    assertThat(Manifests.resources(directory)).allSatisfy(f -> assertThat(f).isRegularFile());
+    assertThat(Manifests.yamlFiles(directory))
+        .isNotEmpty()
+        .containsExactlyInAnyOrderElementsOf(Manifests.resources(directory));
   }
 
-  @Test
-  void everyObjectIsLabelledAsPartOfMirrorgate() {
-    assertThat(objects)
+  @ParameterizedTest
+  @FieldSource("dev.mirrorgate.manifests.Manifests#DIRECTORIES")
+  void everyObjectIsLabelledAsPartOfMirrorgate(Path directory) throws IOException {
+    assertThat(Manifests.objects(directory))
         .isNotEmpty()
         .allSatisfy(
             m ->

@@ -2,11 +2,14 @@ package dev.mirrorgate.agent.cli;
 
 import dev.mirrorgate.agent.Log;
 import dev.mirrorgate.agent.NodeAgent;
+import dev.mirrorgate.agent.kube.KubeEndpoint;
 import dev.mirrorgate.agent.run.AgentMetrics;
 import dev.mirrorgate.agent.run.ApplyLoop;
+import dev.mirrorgate.agent.run.ConfigMapMirrorsSource;
 import dev.mirrorgate.agent.run.FileMirrorsSource;
 import dev.mirrorgate.agent.run.HealthServer;
 import dev.mirrorgate.agent.run.MirrorsSource;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -38,7 +41,9 @@ public final class RunCommand implements Callable<Integer> {
     @Option(
         names = "--mirrors-configmap",
         paramLabel = "NS/NAME",
-        description = "The ConfigMap holding mirrors.yaml (not available in this build).")
+        description =
+            "The ConfigMap holding mirrors.yaml, watched through the API (in-cluster"
+                + " ServiceAccount, else KUBECONFIG).")
     String configMap;
   }
 
@@ -70,15 +75,26 @@ public final class RunCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    MirrorsSource mirrors;
+    String from;
     if (source.configMap != null) {
-      log.error(
-          "--mirrors-configmap is not available in this build yet; use --mirrors FILE",
-          "configMap",
-          source.configMap);
-      return ExitCodes.INVALID_MIRRORS;
+      String[] ref;
+      KubeEndpoint endpoint;
+      try {
+        ref = ConfigMapMirrorsSource.parseReference(source.configMap);
+        endpoint = KubeEndpoint.find(System.getenv(), KubeEndpoint.SERVICE_ACCOUNT_DIR);
+      } catch (IllegalArgumentException | IOException e) {
+        log.error("cannot watch the mirrors ConfigMap", "error", e.getMessage());
+        return ExitCodes.INVALID_MIRRORS;
+      }
+      log.info("Kubernetes API", "server", endpoint.server(), "from", endpoint.description());
+      mirrors = new ConfigMapMirrorsSource(endpoint, ref[0], ref[1], log);
+      from = "configmap " + source.configMap;
+    } else {
+      Path file = source.file.toAbsolutePath();
+      mirrors = new FileMirrorsSource(file);
+      from = file.toString();
     }
-    Path file = source.file.toAbsolutePath();
-    MirrorsSource mirrors = new FileMirrorsSource(file);
     NodeAgent agent = node.agent(log);
     AgentMetrics metrics = new AgentMetrics();
     CountDownLatch stop = new CountDownLatch(1);
@@ -90,7 +106,7 @@ public final class RunCommand implements Callable<Integer> {
           "hostRoot",
           node.hostRoot,
           "mirrors",
-          file,
+          from,
           "healthPort",
           health.port());
       Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));

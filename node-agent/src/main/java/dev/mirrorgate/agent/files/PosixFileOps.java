@@ -110,22 +110,17 @@ public final class PosixFileOps implements FileOps {
 
   /**
    * Writes and syncs every temp file, then renames them all and syncs each directory once, so a
-   * batch costs one fsync per file plus one per directory instead of two per file.
+   * batch costs one fsync per file plus one per directory instead of two per file. The temp files
+   * are written and synced by {@link #SYNC_THREADS} threads at once: a journalling file system
+   * (ext4, XFS) commits concurrent fsyncs together, so the batch waits for a few journal commits
+   * instead of one per file. Every temp file is durable before any rename, as before.
    */
   @Override
   public void writeAllAtomically(List<PendingWrite> writes) throws IOException {
-    List<Path> prepared = new ArrayList<>();
-    try {
-      for (PendingWrite w : writes) {
-        prepare(tempFor(w.target()), w.target(), w.data(), w.meta());
-        prepared.add(tempFor(w.target()));
-      }
-    } catch (IOException | RuntimeException e) {
-      for (Path t : prepared) {
-        Files.deleteIfExists(t);
-      }
-      throw e;
-    }
+    concurrently(
+        writes,
+        w -> prepare(tempFor(w.target()), w.target(), w.data(), w.meta()),
+        w -> Files.deleteIfExists(tempFor(w.target())));
     Set<Path> dirs = new LinkedHashSet<>();
     for (PendingWrite w : writes) {
       Path temp = tempFor(w.target());
@@ -133,8 +128,77 @@ public final class PosixFileOps implements FileOps {
         dirs.add(temp.getParent());
       }
     }
-    for (Path dir : dirs) {
-      fsyncDirectory(dir);
+    concurrently(List.copyOf(dirs), PosixFileOps::fsyncDirectory, dir -> {});
+  }
+
+  /** How many fsyncs a batch issues at once. */
+  static final int SYNC_THREADS = 8;
+
+  private interface IoAction<T> {
+    void run(T item) throws IOException;
+  }
+
+  /**
+   * Runs {@code action} on every item from a few short-lived threads and waits for all. When any
+   * fails, {@code undo} runs on every item and the first failure is thrown.
+   */
+  private static <T> void concurrently(List<T> items, IoAction<T> action, IoAction<T> undo)
+      throws IOException {
+    if (items.size() <= 1) {
+      for (T item : items) {
+        action.run(item);
+      }
+      return;
+    }
+    java.util.concurrent.atomic.AtomicInteger next =
+        new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.atomic.AtomicReference<Throwable> failure =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    Runnable worker =
+        () -> {
+          for (int i = next.getAndIncrement();
+              i < items.size() && failure.get() == null;
+              i = next.getAndIncrement()) {
+            try {
+              action.run(items.get(i));
+            } catch (IOException | RuntimeException | Error e) {
+              failure.compareAndSet(null, e);
+            }
+          }
+        };
+    int n = Math.min(SYNC_THREADS, items.size());
+    List<Thread> threads = new ArrayList<>(n);
+    for (int t = 0; t < n; t++) {
+      Thread thread = new Thread(null, worker, "fsync-" + t, 256 * 1024);
+      thread.setDaemon(true);
+      thread.start();
+      threads.add(thread);
+    }
+    boolean interrupted = false;
+    for (Thread thread : threads) {
+      while (true) {
+        try {
+          thread.join();
+          break;
+        } catch (InterruptedException e) {
+          interrupted = true; // the batch must finish before its temp files are judged
+        }
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+    Throwable first = failure.get();
+    if (first != null) {
+      for (T item : items) {
+        undo.run(item);
+      }
+      switch (first) {
+        case IOException e -> throw e;
+        case RuntimeException e -> throw e;
+        case Error e -> throw e;
+        default -> throw new IllegalStateException(first);
+      }
     }
   }
 

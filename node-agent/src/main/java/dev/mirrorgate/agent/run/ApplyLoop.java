@@ -81,6 +81,7 @@ public final class ApplyLoop implements AutoCloseable {
   }
 
   public void start() {
+    source.start(this::trigger);
     trigger("start");
     executor.scheduleWithFixedDelay(
         () -> trigger("periodic"), interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
@@ -110,6 +111,8 @@ public final class ApplyLoop implements AutoCloseable {
         log.error("invalid mirrors document; keeping the last good one", "errors", e.errors());
       }
       doc = lastApplied;
+    } catch (MirrorsSource.NotYetKnown e) {
+      doc = lastApplied; // the source triggers again once it knows
     } catch (IOException e) {
       if (!List.of(String.valueOf(e.getMessage())).equals(lastSourceError)) {
         lastSourceError = List.of(String.valueOf(e.getMessage()));
@@ -206,6 +209,7 @@ public final class ApplyLoop implements AutoCloseable {
 
   @Override
   public void close() throws IOException {
+    source.close();
     executor.shutdownNow();
     watcher.close();
     watchThread.interrupt();

@@ -26,7 +26,13 @@ final class Processes implements AutoCloseable {
 
   /** Starts a long-running process, its output in {@code <logDir>/<name>.log}. */
   Process start(String name, List<String> command) throws IOException {
+    return start(name, command, Map.of());
+  }
+
+  /** Starts a long-running process with extra environment variables. */
+  Process start(String name, List<String> command, Map<String, String> env) throws IOException {
     ProcessBuilder pb = builder(command);
+    pb.environment().putAll(env);
     pb.redirectOutput(logDir.resolve(name + ".log").toFile());
     Process p = pb.start();
     synchronized (started) {
