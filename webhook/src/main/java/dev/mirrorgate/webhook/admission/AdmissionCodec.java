@@ -63,11 +63,17 @@ public final class AdmissionCodec {
 
   /** Decodes a review body, or throws with a 400 and the reason. */
   public AdmissionRequest decode(byte[] body) throws AdmissionDecodeException {
-    if (body.length == 0) {
+    return decode(body, 0, body.length);
+  }
+
+  /** Decodes {@code length} bytes of {@code body} from {@code offset}. */
+  public AdmissionRequest decode(byte[] body, int offset, int length)
+      throws AdmissionDecodeException {
+    if (length == 0) {
       throw new AdmissionDecodeException(400, "empty body: expected an AdmissionReview");
     }
     JsonNode root;
-    try (JsonParser parser = mapper.createParser(body)) {
+    try (JsonParser parser = mapper.createParser(body, offset, length)) {
       root = parser.nextToken() == null ? null : REVIEW.read(parser);
       if (parser.nextToken() != null) {
         throw new AdmissionDecodeException(

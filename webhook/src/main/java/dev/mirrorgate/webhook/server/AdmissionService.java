@@ -41,10 +41,15 @@ public final class AdmissionService {
   }
 
   public Answer handle(byte[] body) {
+    return handle(body, 0, body.length);
+  }
+
+  /** Answers the body held in {@code length} bytes of {@code body} from {@code offset}. */
+  public Answer handle(byte[] body, int offset, int length) {
     long start = System.nanoTime();
     AdmissionRequest request;
     try {
-      request = codec.decode(body);
+      request = codec.decode(body, offset, length);
     } catch (AdmissionDecodeException e) {
       metrics.request("unknown", Outcome.REJECTED, System.nanoTime() - start);
       log.warn(

@@ -1,8 +1,10 @@
 package dev.mirrorgate.webhook.server;
 
+import io.netty.buffer.ByteBuf;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.internal.buffer.BufferInternal;
 import java.util.Arrays;
 
 /**
@@ -17,8 +19,11 @@ final class BodyCollector {
     this.limit = limit;
   }
 
+  /** A body: {@code length} bytes of {@code array} from {@code offset}. */
+  record Body(byte[] array, int offset, int length) {}
+
   /** Calls {@code onBody} with the whole body, or answers 413 itself. */
-  void collect(HttpServerRequest request, Handler<byte[]> onBody) {
+  void collect(HttpServerRequest request, Handler<Body> onBody) {
     long declared = declaredLength(request);
     if (declared > limit) {
       tooLarge(request);
@@ -40,7 +45,7 @@ final class BodyCollector {
     request.endHandler(
         v -> {
           if (!sink.refused) {
-            onBody.handle(sink.bytes());
+            onBody.handle(sink.body());
           }
         });
   }
@@ -68,17 +73,34 @@ final class BodyCollector {
         .onComplete(done -> request.connection().close());
   }
 
+  /**
+   * Accumulates chunks. A body that arrives as one chunk (the usual case for an admission review)
+   * is used in place: Vert.x hands each chunk over as a heap buffer of its own, safe to keep, so
+   * its array is parsed without another copy. Only a second chunk starts an array of our own.
+   */
   private static final class Sink {
+    private final int capacity;
+    private Buffer first;
     private byte[] bytes;
     private int size;
     private boolean refused;
 
     Sink(int capacity) {
-      bytes = new byte[capacity];
+      this.capacity = capacity;
     }
 
     void append(Buffer chunk) {
       int length = chunk.length();
+      if (bytes == null && first == null) {
+        first = chunk;
+        size = length;
+        return;
+      }
+      if (bytes == null) {
+        bytes = new byte[Math.max(capacity, size + length)];
+        first.getBytes(0, size, bytes, 0);
+        first = null;
+      }
       if (size + length > bytes.length) {
         bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, size + length));
       }
@@ -86,8 +108,15 @@ final class BodyCollector {
       size += length;
     }
 
-    byte[] bytes() {
-      return size == bytes.length ? bytes : Arrays.copyOf(bytes, size);
+    Body body() {
+      if (first != null) {
+        ByteBuf buf = ((BufferInternal) first).getByteBuf();
+        if (buf.hasArray()) {
+          return new Body(buf.array(), buf.arrayOffset() + buf.readerIndex(), buf.readableBytes());
+        }
+        return new Body(first.getBytes(), 0, size);
+      }
+      return bytes == null ? new Body(new byte[0], 0, 0) : new Body(bytes, 0, size);
     }
   }
 }

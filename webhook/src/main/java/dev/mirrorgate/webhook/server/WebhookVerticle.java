@@ -87,7 +87,9 @@ final class WebhookVerticle extends VerticleBase {
                 Answer.error(
                     415, "unsupported Content-Type \"" + type + "\": expected application/json"));
           } else {
-            send(request.response(), shared.admission().handle(body));
+            send(
+                request.response(),
+                shared.admission().handle(body.array(), body.offset(), body.length()));
           }
         });
   }
