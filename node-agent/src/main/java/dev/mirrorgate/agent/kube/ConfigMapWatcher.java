@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.mirrorgate.agent.Log;
+import dev.mirrorgate.common.json.PlainValues;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.HttpURLConnection;
@@ -152,19 +153,19 @@ public final class ConfigMapWatcher implements AutoCloseable {
     try (InputStream body = body(c);
         JsonParser p = JSON.createParser(body)) {
       JsonToken t = p.nextToken();
-      Object list = t == null ? null : JsonTree.value(p, t);
+      Object list = t == null ? null : PlainValues.read(p, t);
       if (c.getResponseCode() != 200) {
         throw failure("list", c.getResponseCode(), list);
       }
-      String rv = JsonTree.string(list, "metadata", "resourceVersion");
+      String rv = PlainValues.string(list, "metadata", "resourceVersion");
       if (rv == null) {
         throw new IOException("list: the response has no metadata.resourceVersion");
       }
-      List<?> items = JsonTree.at(list, "items") instanceof List<?> l ? l : List.of();
+      List<?> items = PlainValues.at(list, "items") instanceof List<?> l ? l : List.of();
       Optional<Object> item = items.stream().map(o -> (Object) o).findFirst();
       if (item.isPresent()) {
         listener.present(
-            data(item.get()), JsonTree.string(item.get(), "metadata", "resourceVersion"));
+            data(item.get()), PlainValues.string(item.get(), "metadata", "resourceVersion"));
       } else {
         listener.absent();
       }
@@ -193,16 +194,16 @@ public final class ConfigMapWatcher implements AutoCloseable {
         JsonParser p = JSON.createParser(body)) {
       if (c.getResponseCode() != 200) {
         JsonToken t = p.nextToken();
-        throw failure("watch", c.getResponseCode(), t == null ? null : JsonTree.value(p, t));
+        throw failure("watch", c.getResponseCode(), t == null ? null : PlainValues.read(p, t));
       }
       for (JsonToken t = p.nextToken(); t != null && !closed; t = p.nextToken()) {
-        Object event = JsonTree.value(p, t);
-        String type = JsonTree.string(event, "type");
-        Object object = JsonTree.at(event, "object");
+        Object event = PlainValues.read(p, t);
+        String type = PlainValues.string(event, "type");
+        Object object = PlainValues.at(event, "object");
         if ("ERROR".equals(type)) {
           throw failure("watch", -1, object);
         }
-        String objectRv = JsonTree.string(object, "metadata", "resourceVersion");
+        String objectRv = PlainValues.string(object, "metadata", "resourceVersion");
         if (objectRv != null) {
           rv = objectRv;
         }
@@ -245,16 +246,16 @@ public final class ConfigMapWatcher implements AutoCloseable {
 
   /** A failed request or an ERROR event (a Status object) as an exception; 410 as {@link Gone}. */
   private IOException failure(String what, int httpStatus, Object status) {
-    Object code = JsonTree.at(status, "code");
+    Object code = PlainValues.at(status, "code");
     int c = code instanceof Number n ? n.intValue() : httpStatus;
-    String message = JsonTree.string(status, "message");
+    String message = PlainValues.string(status, "message");
     String text = what + ": " + c + " " + (message == null ? "" : message);
     return c == 410 ? new Gone(text) : new IOException(text);
   }
 
   private static Map<String, String> data(Object configMap) {
     Map<String, String> out = new java.util.LinkedHashMap<>();
-    if (JsonTree.at(configMap, "data") instanceof Map<?, ?> data) {
+    if (PlainValues.at(configMap, "data") instanceof Map<?, ?> data) {
       data.forEach((k, v) -> out.put(String.valueOf(k), v == null ? "" : String.valueOf(v)));
     }
     return out;

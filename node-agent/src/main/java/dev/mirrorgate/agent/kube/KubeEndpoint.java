@@ -3,6 +3,7 @@ package dev.mirrorgate.agent.kube;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.mirrorgate.common.json.PlainValues;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.URI;
@@ -85,23 +86,24 @@ public record KubeEndpoint(
     Object root;
     try (JsonParser p = new YAMLFactory().createParser(file.toFile())) {
       JsonToken t = p.nextToken();
-      root = t == null ? null : JsonTree.value(p, t);
+      root = t == null ? null : PlainValues.read(p, t);
     }
     String where = "kubeconfig " + file;
-    String contextName = JsonTree.string(root, "current-context");
+    String contextName = PlainValues.string(root, "current-context");
     if (contextName == null) {
       throw new IOException(where + ": no current-context");
     }
     Object context = named(root, "contexts", contextName, where);
-    Object cluster = named(root, "clusters", JsonTree.string(context, "context", "cluster"), where);
-    Object user = named(root, "users", JsonTree.string(context, "context", "user"), where);
-    String server = JsonTree.string(cluster, "cluster", "server");
+    Object cluster =
+        named(root, "clusters", PlainValues.string(context, "context", "cluster"), where);
+    Object user = named(root, "users", PlainValues.string(context, "context", "user"), where);
+    String server = PlainValues.string(cluster, "cluster", "server");
     if (server == null) {
       throw new IOException(where + ": cluster of context " + contextName + " has no server");
     }
     byte[] ca;
-    String caData = JsonTree.string(cluster, "cluster", "certificate-authority-data");
-    String caFile = JsonTree.string(cluster, "cluster", "certificate-authority");
+    String caData = PlainValues.string(cluster, "cluster", "certificate-authority-data");
+    String caFile = PlainValues.string(cluster, "cluster", "certificate-authority");
     if (caData != null) {
       ca = Base64.getMimeDecoder().decode(caData);
     } else if (caFile != null) {
@@ -111,8 +113,8 @@ public record KubeEndpoint(
           where
               + ": the cluster has no certificate-authority(-data); the agent verifies the server");
     }
-    String token = JsonTree.string(user, "user", "token");
-    String tokenFile = JsonTree.string(user, "user", "tokenFile");
+    String token = PlainValues.string(user, "user", "token");
+    String tokenFile = PlainValues.string(user, "user", "tokenFile");
     if (token == null && tokenFile == null) {
       throw new IOException(
           where
@@ -129,9 +131,9 @@ public record KubeEndpoint(
 
   private static Object named(Object root, String list, String name, String where)
       throws IOException {
-    if (JsonTree.at(root, list) instanceof List<?> items) {
+    if (PlainValues.at(root, list) instanceof List<?> items) {
       for (Object item : items) {
-        if (name != null && name.equals(JsonTree.string(item, "name"))) {
+        if (name != null && name.equals(PlainValues.string(item, "name"))) {
           return item;
         }
       }
