@@ -109,7 +109,7 @@ public final class CertificateAuthority {
               + " is not supported; use an EC or RSA key");
     }
     if (!CertificateSigner.matches(certificate.getPublicKey(), privateKey)) {
-      throw new CertificateException(
+      throw new KeyMismatchException(
           "the private key ("
               + privateKey.getAlgorithm()
               + ") does not belong to the CA certificate "

@@ -36,8 +36,8 @@ public record IssuedCertificate(
    * A certificate and key read from PEM, as a TLS server is configured with them ({@code tls.crt}
    * holding the leaf then its issuers, {@code tls.key}).
    *
-   * @throws CertificateException when either PEM is malformed or the key does not belong to the
-   *     first certificate
+   * @throws CertificateException when either PEM is malformed; a {@link KeyMismatchException} when
+   *     the key does not belong to the first certificate
    */
   public static IssuedCertificate fromPem(String certificateChainPem, String privateKeyPem)
       throws CertificateException {
@@ -45,7 +45,7 @@ public record IssuedCertificate(
     PrivateKey key = Pem.readPrivateKey(privateKeyPem);
     X509Certificate leaf = chain.get(0);
     if (!CertificateSigner.matches(leaf.getPublicKey(), key)) {
-      throw new CertificateException(
+      throw new KeyMismatchException(
           "the private key ("
               + key.getAlgorithm()
               + ") does not belong to the certificate \""

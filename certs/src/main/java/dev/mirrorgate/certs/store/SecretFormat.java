@@ -3,6 +3,7 @@ package dev.mirrorgate.certs.store;
 import dev.mirrorgate.certs.CaBundle;
 import dev.mirrorgate.certs.CertificateAuthority;
 import dev.mirrorgate.certs.IssuedCertificate;
+import dev.mirrorgate.certs.KeyMismatchException;
 import dev.mirrorgate.certs.Pem;
 import dev.mirrorgate.certs.store.CertificateProblem.Reason;
 import java.nio.charset.StandardCharsets;
@@ -99,10 +100,7 @@ public final class SecretFormat {
     try {
       serving = IssuedCertificate.fromPem(text(d, TLS_CRT, where), text(d, TLS_KEY, where));
     } catch (CertificateException e) {
-      Reason reason =
-          e.getMessage() != null && e.getMessage().contains("does not belong")
-              ? Reason.MISMATCH
-              : Reason.MALFORMED;
+      Reason reason = e instanceof KeyMismatchException ? Reason.MISMATCH : Reason.MALFORMED;
       problems.add(
           new CertificateProblem(
               reason, where + ": " + TLS_CRT + "/" + TLS_KEY + ": " + e.getMessage()));

@@ -1,5 +1,6 @@
 package dev.mirrorgate.webhook.server;
 
+import dev.mirrorgate.certs.KeyMismatchException;
 import dev.mirrorgate.webhook.mapping.FilePoller;
 import dev.mirrorgate.webhook.metrics.WebhookMetrics;
 import io.vertx.core.Vertx;
@@ -25,14 +26,9 @@ public final class FileTlsSource {
   private final WebhookMetrics metrics;
   private final Clock clock;
 
-  public FileTlsSource(Path certificate, Path key) {
-    this(certificate, key, null, Clock.systemUTC());
-  }
-
   /**
    * @param metrics where expiry and problems are counted ({@code
-   *     mirrorgate_certificate_expiry_seconds}, {@code mirrorgate_certificate_errors_total}); may
-   *     be null
+   *     mirrorgate_certificate_expiry_seconds}, {@code mirrorgate_certificate_errors_total})
    */
   public FileTlsSource(Path certificate, Path key, WebhookMetrics metrics, Clock clock) {
     this.certificate = certificate;
@@ -51,7 +47,7 @@ public final class FileTlsSource {
     try {
       material = parse(read(certificate), read(key));
     } catch (IllegalArgumentException e) {
-      count(e.getMessage().contains("does not belong") ? "mismatch" : "malformed");
+      countUnreadable(e);
       throw e;
     }
     String invalid = validity(material);
@@ -79,15 +75,16 @@ public final class FileTlsSource {
   }
 
   private void count(String reason) {
-    if (metrics != null) {
-      metrics.certificateError(reason);
-    }
+    metrics.certificateError(reason);
+  }
+
+  /** Counts a pair that did not load: a key of another certificate, or anything else. */
+  private void countUnreadable(IllegalArgumentException e) {
+    count(e.getCause() instanceof KeyMismatchException ? "mismatch" : "malformed");
   }
 
   private void served(TlsMaterial material) {
-    if (metrics != null) {
-      metrics.servingCertificate(material.leaf().getNotAfter().toInstant(), clock);
-    }
+    metrics.servingCertificate(material.leaf().getNotAfter().toInstant(), clock);
   }
 
   private TlsMaterial parse(
@@ -111,7 +108,7 @@ public final class FileTlsSource {
                 material = parse(contents.get(0), contents.get(1));
               } catch (IllegalArgumentException e) {
                 // Often a moment in the middle of a rotation (new key, old certificate).
-                count(e.getMessage().contains("does not belong") ? "mismatch" : "malformed");
+                countUnreadable(e);
                 log.error(
                     "new certificate rejected, the previous one keeps serving: {}", e.getMessage());
                 return;

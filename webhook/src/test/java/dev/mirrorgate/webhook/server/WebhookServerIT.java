@@ -228,7 +228,7 @@ class WebhookServerIT {
     IssuedCertificate first = issue(ca);
     Files.writeString(cert, first.certificateChainPem());
     Files.writeString(key, first.privateKeyPem());
-    FileTlsSource files = new FileTlsSource(cert, key);
+    FileTlsSource files = new FileTlsSource(cert, key, new WebhookMetrics(), Clock.systemUTC());
     serve(files.read());
     files.watch(vertx, server, POLL);
     assertThat(client.get("/healthz").statusCode()).isEqualTo(200);
