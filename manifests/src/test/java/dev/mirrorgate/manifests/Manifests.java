@@ -69,6 +69,16 @@ final class Manifests {
     return matching.get(0);
   }
 
+  /** The value of environment variable {@code name} of a container. */
+  static String env(JsonNode container, String name) {
+    for (JsonNode variable : container.path("env")) {
+      if (variable.path("name").asText().equals(name)) {
+        return variable.path("value").asText();
+      }
+    }
+    throw new AssertionError("no env " + name + " in container " + container.path("name"));
+  }
+
   static List<Path> yamlFiles(Path base) throws IOException {
     try (var files = Files.list(base)) {
       return files

@@ -41,14 +41,7 @@ class ManifestsDryRunIT {
     Manifest namespace = Manifests.only(objects, "Namespace");
     assertThat(apply(namespace, false).code()).isIn(200, 201);
 
-    List<String> failures = new ArrayList<>();
-    for (Manifest manifest : objects) {
-      Result result = apply(manifest, true);
-      if (result.code() != 200 && result.code() != 201) {
-        failures.add(manifest + " -> HTTP " + result.code() + ": " + result.message());
-      }
-    }
-    assertThat(failures).as("server-side dry-run apply").isEmpty();
+    assertThat(dryRunFailures(objects)).as("server-side dry-run apply").isEmpty();
 
     Manifest deployment = Manifests.only(objects, "Deployment");
     assertThat(get(path(deployment)).code()).as("a dry run persists nothing").isEqualTo(404);
@@ -63,14 +56,7 @@ class ManifestsDryRunIT {
     Manifest namespace = Manifests.only(objects, "Namespace");
     assertThat(apply(namespace, false).code()).isIn(200, 201);
 
-    List<String> failures = new ArrayList<>();
-    for (Manifest manifest : objects) {
-      Result result = apply(manifest, true);
-      if (result.code() != 200 && result.code() != 201) {
-        failures.add(manifest + " -> HTTP " + result.code() + ": " + result.message());
-      }
-    }
-    assertThat(failures).as("server-side dry-run apply").isEmpty();
+    assertThat(dryRunFailures(objects)).as("server-side dry-run apply").isEmpty();
     Manifest daemonSet = Manifests.only(objects, "DaemonSet");
     assertThat(get(path(daemonSet)).code()).as("a dry run persists nothing").isEqualTo(404);
 
@@ -141,6 +127,18 @@ class ManifestsDryRunIT {
 
   private static Manifest inline(String yaml) throws IOException {
     return new Manifest(Manifests.BASE.resolve("inline.yaml"), YAML.readTree(yaml));
+  }
+
+  /** Each object that a server-side dry-run apply refuses, with the API server's reason. */
+  private List<String> dryRunFailures(List<Manifest> objects) throws IOException {
+    List<String> failures = new ArrayList<>();
+    for (Manifest manifest : objects) {
+      Result result = apply(manifest, true);
+      if (result.code() != 200 && result.code() != 201) {
+        failures.add(manifest + " -> HTTP " + result.code() + ": " + result.message());
+      }
+    }
+    return failures;
   }
 
   private record Result(int code, String body) {

@@ -135,13 +135,7 @@ class ManifestsTest {
         .isEqualTo("/readyz");
     assertThat(container.path("livenessProbe").path("httpGet").path("path").asText())
         .isEqualTo("/livez");
-    String javaOptions =
-        StreamSupport.stream(container.path("env").spliterator(), false)
-            .filter(e -> e.path("name").asText().equals("JAVA_TOOL_OPTIONS"))
-            .findFirst()
-            .orElseThrow()
-            .path("value")
-            .asText();
+    String javaOptions = Manifests.env(container, "JAVA_TOOL_OPTIONS");
     assertThat(javaOptions).contains("-XX:+UseSerialGC", "-Xmx32m");
   }
 

@@ -89,13 +89,7 @@ class NodeAgentManifestsTest {
         .isEqualTo("/readyz");
     assertThat(container.path("resources").path("limits").path("memory").asText())
         .isEqualTo("128Mi");
-    String javaOptions =
-        StreamSupport.stream(container.path("env").spliterator(), false)
-            .filter(e -> e.path("name").asText().equals("JAVA_TOOL_OPTIONS"))
-            .findFirst()
-            .orElseThrow()
-            .path("value")
-            .asText();
+    String javaOptions = Manifests.env(container, "JAVA_TOOL_OPTIONS");
     assertThat(javaOptions)
         .contains("-XX:+UseSerialGC", "-Xmx16m", "-XX:MaxMetaspaceSize=48m", "-Xss256k");
   }

@@ -6,19 +6,15 @@ import static org.awaitility.Awaitility.await;
 import dev.mirrorgate.certs.CaBundle;
 import dev.mirrorgate.common.testing.KubeApiServer;
 import dev.mirrorgate.webhook.TestResources;
+import dev.mirrorgate.webhook.TestWebhookConfigurations;
 import dev.mirrorgate.webhook.server.TrustingClient;
 import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.apis.AdmissionregistrationV1Api;
 import io.kubernetes.client.openapi.apis.CoreV1Api;
-import io.kubernetes.client.openapi.models.AdmissionregistrationV1WebhookClientConfig;
 import io.kubernetes.client.openapi.models.V1Container;
-import io.kubernetes.client.openapi.models.V1LabelSelector;
-import io.kubernetes.client.openapi.models.V1MutatingWebhook;
-import io.kubernetes.client.openapi.models.V1MutatingWebhookConfiguration;
 import io.kubernetes.client.openapi.models.V1ObjectMeta;
 import io.kubernetes.client.openapi.models.V1Pod;
 import io.kubernetes.client.openapi.models.V1PodSpec;
-import io.kubernetes.client.openapi.models.V1RuleWithOperations;
 import io.kubernetes.client.openapi.models.V1Secret;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -27,7 +23,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -131,30 +126,7 @@ class ServeWithSecretJarIT {
   private String register(String ns, int port) throws ApiException {
     String name = "jar-" + ns;
     new AdmissionregistrationV1Api(api.client())
-        .createMutatingWebhookConfiguration(
-            new V1MutatingWebhookConfiguration()
-                .metadata(new V1ObjectMeta().name(name))
-                .webhooks(
-                    List.of(
-                        new V1MutatingWebhook()
-                            .name("pods.mirrorgate.dev")
-                            .admissionReviewVersions(List.of("v1"))
-                            .clientConfig(
-                                new AdmissionregistrationV1WebhookClientConfig()
-                                    .url("https://127.0.0.1:" + port + "/mutate"))
-                            .rules(
-                                List.of(
-                                    new V1RuleWithOperations()
-                                        .apiGroups(List.of(""))
-                                        .apiVersions(List.of("v1"))
-                                        .operations(List.of("CREATE"))
-                                        .resources(List.of("pods"))))
-                            .failurePolicy("Fail")
-                            .sideEffects("None")
-                            .timeoutSeconds(5)
-                            .namespaceSelector(
-                                new V1LabelSelector()
-                                    .matchLabels(Map.of("kubernetes.io/metadata.name", ns))))))
+        .createMutatingWebhookConfiguration(TestWebhookConfigurations.podCreatesIn(name, ns, port))
         .execute();
     return name;
   }

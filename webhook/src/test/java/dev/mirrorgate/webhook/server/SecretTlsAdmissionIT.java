@@ -17,6 +17,7 @@ import dev.mirrorgate.certs.store.SecretCertificateStore;
 import dev.mirrorgate.certs.store.SecretFormat;
 import dev.mirrorgate.common.testing.KubeApiServer;
 import dev.mirrorgate.webhook.TestResources;
+import dev.mirrorgate.webhook.TestWebhookConfigurations;
 import dev.mirrorgate.webhook.admission.AdmissionCodec;
 import dev.mirrorgate.webhook.mapping.FileMappingSource;
 import dev.mirrorgate.webhook.mapping.MappingHolder;
@@ -26,15 +27,11 @@ import dev.mirrorgate.webhook.mutation.PodMutator;
 import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.apis.AdmissionregistrationV1Api;
 import io.kubernetes.client.openapi.apis.CoreV1Api;
-import io.kubernetes.client.openapi.models.AdmissionregistrationV1WebhookClientConfig;
 import io.kubernetes.client.openapi.models.V1Container;
-import io.kubernetes.client.openapi.models.V1LabelSelector;
-import io.kubernetes.client.openapi.models.V1MutatingWebhook;
 import io.kubernetes.client.openapi.models.V1MutatingWebhookConfiguration;
 import io.kubernetes.client.openapi.models.V1ObjectMeta;
 import io.kubernetes.client.openapi.models.V1Pod;
 import io.kubernetes.client.openapi.models.V1PodSpec;
-import io.kubernetes.client.openapi.models.V1RuleWithOperations;
 import io.kubernetes.client.openapi.models.V1Secret;
 import io.vertx.core.Vertx;
 import java.net.ServerSocket;
@@ -47,7 +44,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
@@ -321,31 +317,9 @@ class SecretTlsAdmissionIT {
   }
 
   private void registerWebhook(int port) throws ApiException {
-    V1MutatingWebhook webhook =
-        new V1MutatingWebhook()
-            .name("pods.mirrorgate.dev")
-            .admissionReviewVersions(List.of("v1"))
-            .clientConfig(
-                new AdmissionregistrationV1WebhookClientConfig()
-                    .url("https://127.0.0.1:" + port + "/mutate"))
-            .rules(
-                List.of(
-                    new V1RuleWithOperations()
-                        .apiGroups(List.of(""))
-                        .apiVersions(List.of("v1"))
-                        .operations(List.of("CREATE"))
-                        .resources(List.of("pods"))))
-            .failurePolicy("Fail")
-            .sideEffects("None")
-            .timeoutSeconds(5)
-            .namespaceSelector(
-                new V1LabelSelector()
-                    .matchLabels(Map.of("kubernetes.io/metadata.name", namespace)));
     admission
         .createMutatingWebhookConfiguration(
-            new V1MutatingWebhookConfiguration()
-                .metadata(new V1ObjectMeta().name(configName))
-                .webhooks(List.of(webhook)))
+            TestWebhookConfigurations.podCreatesIn(configName, namespace, port))
         .execute();
   }
 
