@@ -46,7 +46,6 @@ public final class ApplyLoop implements AutoCloseable {
   private final Thread watchThread;
   private final AtomicBoolean pending = new AtomicBoolean();
   private final Set<Path> watched = ConcurrentHashMap.newKeySet();
-  private final Optional<Instant> processStart;
 
   private MirrorsDocument lastApplied;
   private boolean appliedOnce;
@@ -77,7 +76,6 @@ public final class ApplyLoop implements AutoCloseable {
     this.watcher = FileSystems.getDefault().newWatchService();
     this.watchThread = new Thread(this::watch, "drift-watch");
     this.watchThread.setDaemon(true);
-    this.processStart = ProcessHandle.current().info().startInstant();
   }
 
   public void start() {
@@ -151,7 +149,7 @@ public final class ApplyLoop implements AutoCloseable {
             "applyMs",
             tookMicros / 1000,
             "sinceStartMs",
-            processStart.map(s -> Duration.between(s, now).toMillis()).orElse(-1L));
+            ProcessAge.now().map(Duration::toMillis).orElse(-1L));
         // The first apply is the agent's one burst of allocation; give that heap back to the node
         // (with -XX:MaxHeapFreeRatio the serial collector uncommits it) instead of keeping it.
         System.gc();
