@@ -28,11 +28,13 @@ public interface FileOps {
   record PendingWrite(Path target, byte[] data, FileMeta meta) {}
 
   /**
-   * {@link #writeAtomically} for many files at once, with the same guarantees per file; an
-   * implementation may share the syncs between them.
+   * {@link #writeAtomically} for many files at once, with the same guarantees per file; creates the
+   * missing parent directories of the targets (mode 0755) and makes them durable with the files. An
+   * implementation may share the syncs between the files.
    */
   default void writeAllAtomically(List<PendingWrite> writes) throws IOException {
     for (PendingWrite w : writes) {
+      createDirectories(w.target().getParent());
       writeAtomically(w.target(), w.data(), w.meta());
     }
   }
@@ -40,16 +42,11 @@ public interface FileOps {
   /** Deletes a file if it exists, then fsyncs its directory. */
   void delete(Path path) throws IOException;
 
-  /** Creates missing directories (mode 0755) and returns those it created, outermost first. */
-  default List<Path> createDirectories(Path dir) throws IOException {
-    return createDirectories(dir, true);
-  }
-
   /**
-   * Like {@link #createDirectories(Path)}; with {@code syncNow} false the new entries are made
-   * durable by the next {@link #writeAllAtomically} on the same file system instead.
+   * Creates missing directories (mode 0755), each durable before it returns, and returns those it
+   * created, outermost first.
    */
-  List<Path> createDirectories(Path dir, boolean syncNow) throws IOException;
+  List<Path> createDirectories(Path dir) throws IOException;
 
   /** Removes a directory when it is empty; returns whether it was removed. */
   boolean deleteIfEmptyDirectory(Path dir) throws IOException;

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -46,6 +47,7 @@ public final class PosixFileOps implements FileOps {
 
   private final Hooks hooks;
   private volatile POSIX posix;
+  private volatile FileMeta defaultMeta; // the process's uid and gid do not change
 
   public PosixFileOps(Hooks hooks) {
     this.hooks = hooks;
@@ -109,26 +111,34 @@ public final class PosixFileOps implements FileOps {
   }
 
   /**
-   * Writes and syncs every temp file, then renames them all and syncs each directory once, so a
-   * batch costs one fsync per file plus one per directory instead of two per file. The temp files
-   * are written and synced by {@link #SYNC_THREADS} threads at once: a journalling file system
-   * (ext4, XFS) commits concurrent fsyncs together, so the batch waits for a few journal commits
-   * instead of one per file. Every temp file is durable before any rename, as before.
+   * Creates the missing parent directories, writes and syncs every temp file, then renames them all
+   * and syncs each changed directory once, so a batch costs one fsync per file plus one per
+   * directory instead of two per file and one per new directory. The temp files are written and
+   * synced by {@link #SYNC_THREADS} threads at once: a journalling file system (ext4, XFS) commits
+   * concurrent fsyncs together, so the batch waits for a few journal commits instead of one per
+   * file. Every temp file is durable before any rename, as in {@link #writeAtomically}; the new
+   * directories and the renames are durable when the batch returns.
    */
   @Override
   public void writeAllAtomically(List<PendingWrite> writes) throws IOException {
+    Set<Path> changedDirs = new LinkedHashSet<>();
+    Set<Path> knownDirs = new HashSet<>();
+    for (PendingWrite w : writes) {
+      for (Path created : makeDirectories(w.target().toAbsolutePath().getParent(), knownDirs)) {
+        changedDirs.add(created.getParent());
+      }
+    }
     concurrently(
         writes,
         w -> prepare(tempFor(w.target()), w.target(), w.data(), w.meta()),
         w -> Files.deleteIfExists(tempFor(w.target())));
-    Set<Path> dirs = new LinkedHashSet<>();
     for (PendingWrite w : writes) {
       Path temp = tempFor(w.target());
       if (rename(temp, w.target(), w.data())) {
-        dirs.add(temp.getParent());
+        changedDirs.add(temp.getParent());
       }
     }
-    concurrently(List.copyOf(dirs), PosixFileOps::fsyncDirectory, dir -> {});
+    concurrently(List.copyOf(changedDirs), PosixFileOps::fsyncDirectory, dir -> {});
   }
 
   /** How many fsyncs a batch issues at once. */
@@ -306,9 +316,26 @@ public final class PosixFileOps implements FileOps {
   }
 
   @Override
-  public List<Path> createDirectories(Path dir, boolean syncNow) throws IOException {
+  public List<Path> createDirectories(Path dir) throws IOException {
+    List<Path> created = makeDirectories(dir.toAbsolutePath(), new HashSet<>());
+    for (Path p : created) {
+      fsyncDirectory(p.getParent());
+    }
+    return created;
+  }
+
+  /**
+   * Creates the missing directories of {@code dir} (mode 0755) without syncing their parents, and
+   * returns them outermost first. {@code known} holds directories already seen to exist, so a batch
+   * checks each one once.
+   */
+  private static List<Path> makeDirectories(Path dir, Set<Path> known) throws IOException {
     List<Path> missing = new ArrayList<>();
-    for (Path p = dir.toAbsolutePath(); p != null && !Files.isDirectory(p); p = p.getParent()) {
+    for (Path p = dir; p != null && !known.contains(p); p = p.getParent()) {
+      if (Files.isDirectory(p)) {
+        known.add(p);
+        break;
+      }
       missing.add(0, p);
     }
     for (Path p : missing) {
@@ -318,12 +345,7 @@ public final class PosixFileOps implements FileOps {
       } catch (IOException e) {
         throw new NodeFileException("create directory", p, e);
       }
-      if (syncNow) {
-        fsyncDirectory(p.getParent());
-      }
-    }
-    if (!syncNow && !missing.isEmpty()) {
-      fsyncDirectory(missing.get(0).getParent());
+      known.add(p);
     }
     return missing;
   }
@@ -361,12 +383,17 @@ public final class PosixFileOps implements FileOps {
 
   @Override
   public FileMeta defaultMeta() {
-    try {
-      Map<String, Object> self = Files.readAttributes(Path.of("/proc/self"), "unix:uid,gid");
-      return FileMeta.defaultFor((Integer) self.get("uid"), (Integer) self.get("gid"));
-    } catch (IOException e) {
-      return FileMeta.defaultFor(0, 0);
+    FileMeta meta = defaultMeta;
+    if (meta == null) {
+      try {
+        Map<String, Object> self = Files.readAttributes(Path.of("/proc/self"), "unix:uid,gid");
+        meta = FileMeta.defaultFor((Integer) self.get("uid"), (Integer) self.get("gid"));
+      } catch (IOException e) {
+        meta = FileMeta.defaultFor(0, 0);
+      }
+      defaultMeta = meta;
     }
+    return meta;
   }
 
   private static void fsyncDirectory(Path dir) throws IOException {

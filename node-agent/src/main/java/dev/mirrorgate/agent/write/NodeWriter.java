@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -94,7 +95,7 @@ public final class NodeWriter {
     Set<String> dirs = new TreeSet<>(state.directories());
     Set<String> files = new TreeSet<>(state.files());
     dirs.addAll(missingDirectories(STATE_DIR));
-    Set<String> existing = new java.util.HashSet<>(); // directories known to exist in this apply
+    Set<String> checkedParents = new HashSet<>();
     for (var e : toWrite.entrySet()) {
       String rel = e.getKey();
       if (!state.files().contains(rel) && current.get(rel).isPresent() && !backups.contains(rel)) {
@@ -102,12 +103,8 @@ public final class NodeWriter {
         backups.add(rel);
         backedUp.add(rel);
       }
-      if (!existing.contains(parent(rel))) {
-        List<String> missing = missingDirectories(parent(rel));
-        dirs.addAll(missing);
-        if (missing.isEmpty()) {
-          existing.add(parent(rel));
-        }
+      if (checkedParents.add(parent(rel))) {
+        dirs.addAll(missingDirectories(parent(rel))); // created by writeAllAtomically
       }
     }
     files.addAll(plan.files().keySet());
@@ -118,10 +115,6 @@ public final class NodeWriter {
     List<FileOps.PendingWrite> writes = new ArrayList<>();
     for (var e : toWrite.entrySet()) {
       Path target = path(e.getKey());
-      if (!existing.contains(parent(e.getKey()))) {
-        ops.createDirectories(target.getParent(), false);
-        existing.add(parent(e.getKey()));
-      }
       FileMeta meta = ops.stat(target).orElseGet(ops::defaultMeta);
       writes.add(new FileOps.PendingWrite(target, e.getValue(), meta));
       written.add(e.getKey());
@@ -283,11 +276,16 @@ public final class NodeWriter {
    */
   private void removeUnusedDirectories(Set<String> dirs, Set<String> files, boolean stateToo)
       throws IOException {
+    Set<String> used = new HashSet<>(); // every ancestor of a managed file
+    for (String f : files) {
+      for (String d = parent(f); d != null && used.add(d); d = parent(d)) {
+        // the ancestors of d are added with it, so the walk stops at the first one already seen
+      }
+    }
     List<String> deepestFirst = new ArrayList<>(dirs);
     deepestFirst.sort(Comparator.comparingInt(String::length).reversed());
     for (String dir : deepestFirst) {
-      boolean used = files.stream().anyMatch(f -> f.startsWith(dir + "/"));
-      if (!used && (stateToo || !isStateDir(dir))) {
+      if (!used.contains(dir) && (stateToo || !isStateDir(dir))) {
         if (ops.deleteIfEmptyDirectory(path(dir)) || !java.nio.file.Files.exists(path(dir))) {
           dirs.remove(dir);
         }
