@@ -91,7 +91,13 @@ class NodeAgentManifestsTest {
         .isEqualTo("128Mi");
     String javaOptions = Manifests.env(container, "JAVA_TOOL_OPTIONS");
     assertThat(javaOptions)
-        .contains("-XX:+UseSerialGC", "-Xmx16m", "-XX:MaxMetaspaceSize=48m", "-Xss256k");
+        .contains(
+            "-XX:+UseSerialGC",
+            "-Xmx16m",
+            "-XX:MaxMetaspaceSize=48m",
+            "-Xss256k",
+            "-Xshare:off",
+            "-XX:TrimNativeHeapInterval=1000");
   }
 
   @Test

@@ -50,19 +50,9 @@ class ConfigMapWatchIT {
 
   static final String NAME = "mirrorgate-mirrors";
   static final String SA = "mirrorgate-node-agent";
-  static final List<String> JVM_FLAGS =
-      List.of(
-          "-XX:+UseSerialGC",
-          "-Xmx16m",
-          "-Xms4m",
-          "-XX:MaxHeapFreeRatio=20",
-          "-XX:MinHeapFreeRatio=5",
-          "-Xss256k",
-          "-XX:TieredStopAtLevel=1",
-          "-XX:CICompilerCount=1",
-          "-XX:ReservedCodeCacheSize=8m",
-          "-XX:-UsePerfData",
-          "--enable-native-access=ALL-UNNAMED");
+
+  /** The DaemonSet's JAVA_TOOL_OPTIONS and MALLOC_ARENA_MAX, given to the agent and the probe. */
+  static Map<String, String> shippedEnv;
 
   @TempDir static Path dir;
   static Processes procs;
@@ -100,8 +90,8 @@ class ConfigMapWatchIT {
     root = dir.resolve("root");
     Files.createDirectories(root.resolve("etc"));
     Files.writeString(root.resolve("etc/hosts"), "127.0.0.1 localhost\n");
+    shippedEnv = ShippedEnvironment.agent();
     List<String> command = new ArrayList<>(List.of(Requirements.java()));
-    command.addAll(JVM_FLAGS);
     // For footprint experiments: -Dagent.jvm.extra="-XX:NativeMemoryTracking=summary ..."
     String extra = System.getProperty("agent.jvm.extra", "").trim();
     if (!extra.isEmpty()) {
@@ -109,7 +99,6 @@ class ConfigMapWatchIT {
     }
     command.addAll(
         List.of(
-            "-XX:MaxMetaspaceSize=48m",
             "-Xlog:class+load=info:file=" + dir.resolve("agent-classes.log"),
             "-jar",
             jar.toString(),
@@ -124,11 +113,8 @@ class ConfigMapWatchIT {
             "0",
             "--health-address",
             "127.0.0.1"));
-    Map<String, String> env = new java.util.HashMap<>(Map.of("KUBECONFIG", kubeconfig.toString()));
-    String arenas = System.getProperty("agent.malloc.arena.max", "");
-    if (!arenas.isEmpty()) {
-      env.put("MALLOC_ARENA_MAX", arenas);
-    }
+    Map<String, String> env = new java.util.HashMap<>(shippedEnv);
+    env.put("KUBECONFIG", kubeconfig.toString());
     agent = procs.start("agent", command, env);
     awaitHosts(root, address, Duration.ofSeconds(30));
   }
@@ -266,14 +252,15 @@ class ConfigMapWatchIT {
     Files.createDirectories(mirrorsFile.getParent());
     Path adminKubeconfig = api.kubeconfig();
     List<String> command = new ArrayList<>(List.of(Requirements.java()));
-    command.addAll(JVM_FLAGS);
     command.addAll(
         List.of(
             // client-java does not start within the agent's 48m of metaspace
             "-XX:MaxMetaspaceSize=128m",
             "-Xlog:class+load=info:file=" + dir.resolve("probe-classes.log"),
             "-cp",
-            Path.of("target/test-classes").toAbsolutePath() + ":" + Requirements.agentJar(),
+            // client-java is a test dependency only; this JVM's class path has it (with the
+            // surefire booter jar, through that jar's Class-Path manifest entry).
+            System.getProperty("java.class.path") + ":" + Requirements.agentJar(),
             InformerProbe.class.getName(),
             adminKubeconfig.toString(),
             ns,
@@ -292,7 +279,7 @@ class ConfigMapWatchIT {
             "0",
             "--health-address",
             "127.0.0.1"));
-    Process probe = procs.start("informer-probe", command);
+    Process probe = procs.start("informer-probe", command, shippedEnv);
     try {
       awaitHosts(probeRoot, address, Duration.ofSeconds(60));
     } catch (org.awaitility.core.ConditionTimeoutException e) {
@@ -305,15 +292,15 @@ class ConfigMapWatchIT {
       awaitHosts(probeRoot, address, Duration.ofSeconds(10));
       awaitHosts(root, address, Duration.ofSeconds(10));
     }
-    Footprint informer = Footprint.of(probe, dir.resolve("probe-classes.log"));
-    Footprint ownAfter = Footprint.of(agent, dir.resolve("agent-classes.log"));
+    Footprint informer = Footprint.steady(probe, dir.resolve("probe-classes.log"));
+    Footprint ownAfter = Footprint.steady(agent, dir.resolve("agent-classes.log"));
     Path keep = Files.createDirectories(Path.of("target/footprint"));
     for (String log : List.of("agent-classes.log", "probe-classes.log")) {
       Files.copy(dir.resolve(log), keep.resolve(log), StandardCopyOption.REPLACE_EXISTING);
     }
     System.err.printf(
-        "[ConfigMapWatchIT] footprint after 10 more edits: own watch RSS %d KiB (before %d), %d"
-            + " classes loaded; client-java informer RSS %d KiB, %d classes%n",
+        "[ConfigMapWatchIT] steady footprint after 10 more edits: own watch RSS %d KiB (before"
+            + " them %d), %d classes loaded; client-java informer RSS %d KiB, %d classes%n",
         ownAfter.rssKib(), own.rssKib(), ownAfter.classes(), informer.rssKib(), informer.classes());
     assertThat(ownAfter.classes()).isLessThan(informer.classes());
     assertThat(ownAfter.rssKib()).isLessThan(informer.rssKib());
@@ -331,17 +318,40 @@ class ConfigMapWatchIT {
 
   record Footprint(long rssKib, long classes) {
     static Footprint of(Process p, Path classLog) throws IOException {
-      long rss =
-          Files.readAllLines(Path.of("/proc/" + p.pid() + "/status")).stream()
-              .filter(l -> l.startsWith("VmRSS:"))
-              .mapToLong(l -> Long.parseLong(l.replaceAll("[^0-9]", "")))
-              .findFirst()
-              .orElseThrow();
-      long classes;
+      return new Footprint(rss(p), classes(classLog));
+    }
+
+    /**
+     * Once the process's RSS has settled (two samples a second apart within 256 KiB: the allocation
+     * of the last apply collected, freed malloc memory trimmed).
+     */
+    static Footprint steady(Process p, Path classLog) throws IOException {
+      long[] last = {rss(p)};
+      await()
+          .pollDelay(Duration.ofSeconds(1))
+          .pollInterval(Duration.ofSeconds(1))
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () -> {
+                long before = last[0];
+                last[0] = rss(p);
+                return Math.abs(last[0] - before) <= 256;
+              });
+      return new Footprint(last[0], classes(classLog));
+    }
+
+    static long rss(Process p) throws IOException {
+      return Files.readAllLines(Path.of("/proc/" + p.pid() + "/status")).stream()
+          .filter(l -> l.startsWith("VmRSS:"))
+          .mapToLong(l -> Long.parseLong(l.replaceAll("[^0-9]", "")))
+          .findFirst()
+          .orElseThrow();
+    }
+
+    static long classes(Path classLog) throws IOException {
       try (var lines = Files.lines(classLog)) {
-        classes = lines.filter(l -> l.contains("source:")).count();
+        return lines.filter(l -> l.contains("source:")).count();
       }
-      return new Footprint(rss, classes);
     }
   }
 
