@@ -74,7 +74,16 @@ field() { grep '"first apply done"' "$1" | sed -E "s/.*\"$2\":([0-9-]+).*/\1/"; 
 
 # Warm-up start (file cache, like a node that has run the image before), then measure.
 run_agent "$work/warmup.log"; kill "$pid"; wait "$pid" 2>/dev/null || true
+# The file system's floor for the same files and the same durability, on the same file system,
+# measured just before the agent's first apply and in the same conditions (both after a sync).
+tree=$(mktemp -d -p /dev/shm 2>/dev/null || mktemp -d)
+cp -a "$root/." "$tree/"
+floor_dir=$(mktemp -d -p "$(dirname "$root")")
+sync
+floor_ms=$("$java" "$here/bench/FsFloor.java" "$tree" "$floor_dir" | sed -E 's/floor_ms=([0-9]+).*/\1/')
+rm -rf "$floor_dir" "$tree"
 "$java" $JAVA_OPTS -jar "$jar" cleanup --host-root "$root" 2>/dev/null
+sync
 
 run_agent "$work/first.log"
 first_apply_ms=$(field "$work/first.log" applyMs)
@@ -95,11 +104,6 @@ update_written=$(grep '"applied","applyMs"' "$work/first.log" | tail -1 | grep -
 hwm=$(awk '/VmHWM/ {print $2}' "/proc/$pid/status")
 end_rss=$(awk '/VmRSS/ {print $2}' "/proc/$pid/status")
 kill "$pid"; wait "$pid" 2>/dev/null || true
-
-# The file system's floor for the same files and the same durability, on the same file system.
-floor_dir=$(mktemp -d -p "$(dirname "$root")")
-floor_ms=$("$java" "$here/bench/FsFloor.java" "$root" "$floor_dir" | sed -E 's/floor_ms=([0-9]+).*/\1/')
-rm -rf "$floor_dir"
 
 run_agent "$work/second.log"
 second_apply_ms=$(field "$work/second.log" applyMs)
