@@ -115,7 +115,10 @@ public final class NodeWriter {
     List<FileOps.PendingWrite> writes = new ArrayList<>();
     for (var e : toWrite.entrySet()) {
       Path target = path(e.getKey());
-      FileMeta meta = ops.stat(target).orElseGet(ops::defaultMeta);
+      FileMeta meta =
+          current.get(e.getKey()).isPresent()
+              ? ops.stat(target).orElseGet(ops::defaultMeta)
+              : ops.defaultMeta(); // read just now: a new file
       writes.add(new FileOps.PendingWrite(target, e.getValue(), meta));
       written.add(e.getKey());
     }
