@@ -27,13 +27,7 @@ trap 'kill "${pid:-}" 2>/dev/null || true; rm -rf "$work" "${ROOT_BASE:+$root}"'
 # The JVM flags and malloc setting the DaemonSet ships (its JAVA_TOOL_OPTIONS and MALLOC_ARENA_MAX),
 # unless JAVA_OPTS is given for an experiment.
 manifest=$here/../manifests/kustomize/node-agent/daemonset.yaml
-shipped_env() { # $1 = variable name; its value in the manifest, folded onto one line
-  awk -v name="$1" '
-    $0 ~ "- name: " name "$" { found = 1; next }
-    found && /- name:|^ *[a-zA-Z]+:$/ && !/value:/ { exit }
-    found { sub(/^ *value: *(>-)? */, ""); sub(/^ +/, ""); gsub(/"/, ""); if (length($0)) printf "%s ", $0 }
-  ' "$manifest" | sed 's/ *$//'
-}
+shipped_env() { bash "$here/../.ci/shipped-env" "$manifest" "$1"; }
 JAVA_OPTS=${JAVA_OPTS:-"$(shipped_env JAVA_TOOL_OPTIONS) --enable-native-access=ALL-UNNAMED"}
 export MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-$(shipped_env MALLOC_ARENA_MAX)}
 echo "JVM flags: $JAVA_OPTS; MALLOC_ARENA_MAX=$MALLOC_ARENA_MAX"
