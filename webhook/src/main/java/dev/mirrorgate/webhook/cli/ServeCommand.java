@@ -186,7 +186,14 @@ public final class ServeCommand implements Callable<Integer> {
       return 1;
     }
 
-    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops).setWorkerPoolSize(2));
+    // Vert.x's internal blocking pool (file reads of the mapping poll, TLS context loading) starts
+    // a new thread per task up to its size (20 by default); two are plenty for this process.
+    Vertx vertx =
+        Vertx.vertx(
+            new VertxOptions()
+                .setEventLoopPoolSize(loops)
+                .setWorkerPoolSize(2)
+                .setInternalBlockingPoolSize(2));
     ObjectMapper json = new ObjectMapper();
     MappingHolder mappings = new MappingHolder();
     MappingSource mappingSource;
