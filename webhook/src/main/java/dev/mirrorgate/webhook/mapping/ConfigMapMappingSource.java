@@ -4,6 +4,7 @@ import static net.logstash.logback.argument.StructuredArguments.kv;
 
 import dev.mirrorgate.common.kube.ConfigMapRef;
 import dev.mirrorgate.common.kube.ConfigMapSnapshot;
+import dev.mirrorgate.common.kube.EventMessages;
 import dev.mirrorgate.common.kube.EventRecorder;
 import dev.mirrorgate.common.kube.SingleConfigMapInformer;
 import dev.mirrorgate.common.mapping.MappingException;
@@ -105,7 +106,7 @@ public final class ConfigMapMappingSource implements SingleConfigMapInformer.Lis
   }
 
   private void report(ConfigMapSnapshot snapshot, MappingException rejected) {
-    String message = EventRecorder.joinErrors(rejected.errors());
+    String message = EventMessages.joinErrors(rejected.errors());
     try {
       events.warning(snapshot.involvedObject(), REJECTED_REASON, message);
     } catch (ApiException e) {

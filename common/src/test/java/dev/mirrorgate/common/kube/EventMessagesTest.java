@@ -7,10 +7,10 @@ import java.util.List;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
-class EventRecorderTest {
+class EventMessagesTest {
   @Test
   void shortErrorListsAreJoinedWhole() {
-    assertThat(EventRecorder.joinErrors(List.of("a: bad", "b: worse")))
+    assertThat(EventMessages.joinErrors(List.of("a: bad", "b: worse")))
         .isEqualTo("a: bad; b: worse");
   }
 
@@ -22,9 +22,9 @@ class EventRecorderTest {
                 i -> "mapping.yaml: mirrors[" + i + "].target: \"Bad Host\" is not a registry")
             .toList();
 
-    String message = EventRecorder.joinErrors(errors);
+    String message = EventMessages.joinErrors(errors);
 
-    assertThat(message).hasSizeLessThanOrEqualTo(EventRecorder.MAX_MESSAGE);
+    assertThat(message).hasSizeLessThanOrEqualTo(EventMessages.MAX_MESSAGE);
     assertThat(message).startsWith(errors.get(0) + "; " + errors.get(1));
     assertThat(message).matches(".*; and \\d+ more \\(see the log\\)$");
     int shown = message.split("; mapping|^mapping").length - 1;
@@ -33,18 +33,28 @@ class EventRecorderTest {
 
   @Test
   void oneHugeErrorAloneIsCutToTheLimit() {
-    String message = EventRecorder.joinErrors(List.of("y".repeat(5000)));
+    String message = EventMessages.joinErrors(List.of("y".repeat(5000)));
 
-    assertThat(message).hasSize(EventRecorder.MAX_MESSAGE).endsWith("y…");
+    assertThat(message).hasSize(EventMessages.MAX_MESSAGE).endsWith("y…");
   }
 
   @Test
   void oneHugeErrorIsCut() {
     String huge = String.join("", Collections.nCopies(3000, "x"));
 
-    String message = EventRecorder.joinErrors(List.of(huge, "second"));
+    String message = EventMessages.joinErrors(List.of(huge, "second"));
 
-    assertThat(message).hasSizeLessThanOrEqualTo(EventRecorder.MAX_MESSAGE);
+    assertThat(message).hasSizeLessThanOrEqualTo(EventMessages.MAX_MESSAGE);
     assertThat(message).startsWith("xxxx").contains("…").endsWith("; and 1 more (see the log)");
+  }
+
+  @Test
+  void eventNamesAreTheObjectsNameAndUniqueSuffixes() {
+    java.util.Set<String> names = new java.util.HashSet<>();
+    for (int i = 0; i < 100; i++) {
+      names.add(EventMessages.eventName("mirrorgate-mirrors", 1_795_000_000_000L));
+    }
+    assertThat(names).hasSizeGreaterThan(90); // a 16-bit random suffix
+    assertThat(names).allMatch(n -> n.matches("mirrorgate-mirrors\\.[0-9a-f]{16}[0-9a-f]{4}"));
   }
 }
