@@ -26,15 +26,25 @@ class NodeAgentManifestsTest {
   }
 
   @Test
-  void theAgentMayReadOnlyTheMirrorsConfigMapInTheBaseNamespace() {
+  void theAgentMayReadOnlyTheMirrorsConfigMapAndRecordEventsInTheBaseNamespace() {
     Manifest role = Manifests.only(objects, "Role");
     assertThat(role.object().path("metadata").path("namespace").asText()).isEqualTo("mirrorgate");
     JsonNode rules = role.object().path("rules");
-    assertThat(rules).hasSize(1);
+    assertThat(rules).hasSize(2);
     assertThat(rules.get(0).path("apiGroups").toString()).isEqualTo("[\"\"]");
     assertThat(rules.get(0).path("resources").toString()).isEqualTo("[\"configmaps\"]");
     assertThat(rules.get(0).path("resourceNames").toString()).isEqualTo("[\"mirrorgate-mirrors\"]");
     assertThat(rules.get(0).path("verbs").toString()).isEqualTo("[\"get\",\"list\",\"watch\"]");
+    assertThat(rules.get(1).path("apiGroups").toString()).isEqualTo("[\"\"]");
+    assertThat(rules.get(1).path("resources").toString()).isEqualTo("[\"events\"]");
+    assertThat(rules.get(1).path("verbs").toString()).isEqualTo("[\"create\"]");
+    // The Events name the node they come from: NODE_NAME from the downward API.
+    assertThat(container.path("env"))
+        .anySatisfy(
+            e -> {
+              assertThat(e.path("name").asText()).isEqualTo("NODE_NAME");
+              assertThat(e.at("/valueFrom/fieldRef/fieldPath").asText()).isEqualTo("spec.nodeName");
+            });
     JsonNode subject = Manifests.only(objects, "RoleBinding").object().path("subjects").get(0);
     Manifest account = Manifests.only(objects, "ServiceAccount");
     assertThat(subject.path("name").asText()).isEqualTo(account.name());

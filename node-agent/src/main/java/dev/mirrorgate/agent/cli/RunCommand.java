@@ -2,6 +2,7 @@ package dev.mirrorgate.agent.cli;
 
 import dev.mirrorgate.agent.Log;
 import dev.mirrorgate.agent.NodeAgent;
+import dev.mirrorgate.agent.kube.EventWriter;
 import dev.mirrorgate.agent.kube.KubeEndpoint;
 import dev.mirrorgate.agent.run.AgentMetrics;
 import dev.mirrorgate.agent.run.ApplyLoop;
@@ -14,6 +15,8 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.ArgGroup;
@@ -73,6 +76,20 @@ public final class RunCommand implements Callable<Integer> {
     this.log = log;
   }
 
+  /** How the agent signs its Kubernetes Events. */
+  static final String COMPONENT = "mirrorgate-node-agent";
+
+  /** The node this agent runs on: NODE_NAME (the DaemonSet's downward API), else the host name. */
+  static String nodeName(Map<String, String> environment) {
+    for (String variable : List.of("NODE_NAME", "HOSTNAME")) {
+      String value = environment.get(variable);
+      if (value != null && !value.isBlank()) {
+        return value;
+      }
+    }
+    return "unknown";
+  }
+
   @Override
   public Integer call() throws Exception {
     MirrorsSource mirrors;
@@ -88,7 +105,9 @@ public final class RunCommand implements Callable<Integer> {
         return ExitCodes.INVALID_MIRRORS;
       }
       log.info("Kubernetes API", "server", endpoint.server(), "from", endpoint.description());
-      mirrors = new ConfigMapMirrorsSource(endpoint, ref[0], ref[1], log);
+      EventWriter events =
+          new EventWriter(endpoint, COMPONENT, nodeName(System.getenv()), Clock.systemUTC());
+      mirrors = new ConfigMapMirrorsSource(endpoint, ref[0], ref[1], events, log);
       from = "configmap " + source.configMap;
     } else {
       Path file = source.file.toAbsolutePath();

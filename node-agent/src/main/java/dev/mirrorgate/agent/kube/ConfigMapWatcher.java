@@ -8,7 +8,6 @@ import dev.mirrorgate.common.json.PlainValues;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.HttpURLConnection;
-import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -16,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
-import javax.net.ssl.HttpsURLConnection;
 
 /**
  * Keeps a {@link Listener} told of the data of ONE ConfigMap: list (with a field selector on its
@@ -140,8 +138,7 @@ public final class ConfigMapWatcher implements AutoCloseable {
   }
 
   private String path() {
-    return endpoint.server()
-        + "/api/v1/namespaces/"
+    return "/api/v1/namespaces/"
         + namespace
         + "/configmaps?fieldSelector="
         + URLEncoder.encode("metadata.name=" + name, StandardCharsets.UTF_8);
@@ -149,7 +146,7 @@ public final class ConfigMapWatcher implements AutoCloseable {
 
   /** Lists the ConfigMap, tells the listener, and returns the list's resourceVersion. */
   private String list() throws IOException {
-    HttpURLConnection c = send(URI.create(path()), Duration.ofSeconds(30));
+    HttpURLConnection c = send(path(), Duration.ofSeconds(30));
     try (InputStream body = body(c);
         JsonParser p = JSON.createParser(body)) {
       JsonToken t = p.nextToken();
@@ -179,16 +176,15 @@ public final class ConfigMapWatcher implements AutoCloseable {
    */
   private String watch(String resourceVersion) throws IOException {
     int timeoutSeconds = ThreadLocalRandom.current().nextInt(240, 480);
-    URI uri =
-        URI.create(
-            path()
-                + "&watch=1&allowWatchBookmarks=true&timeoutSeconds="
-                + timeoutSeconds
-                + "&resourceVersion="
-                + URLEncoder.encode(resourceVersion, StandardCharsets.UTF_8));
+    String watch =
+        path()
+            + "&watch=1&allowWatchBookmarks=true&timeoutSeconds="
+            + timeoutSeconds
+            + "&resourceVersion="
+            + URLEncoder.encode(resourceVersion, StandardCharsets.UTF_8);
     // A connection that dies without a FIN never ends a read: the read timeout (the server-side
     // timeout plus a margin; bookmarks and events arrive well within it) abandons it.
-    HttpURLConnection c = send(uri, Duration.ofSeconds(timeoutSeconds + 30L));
+    HttpURLConnection c = send(watch, Duration.ofSeconds(timeoutSeconds + 30L));
     String rv = resourceVersion;
     try (InputStream body = body(c);
         JsonParser p = JSON.createParser(body)) {
@@ -219,18 +215,8 @@ public final class ConfigMapWatcher implements AutoCloseable {
     }
   }
 
-  private HttpURLConnection send(URI uri, Duration readTimeout) throws IOException {
-    HttpURLConnection c = (HttpURLConnection) uri.toURL().openConnection();
-    if (c instanceof HttpsURLConnection https) {
-      https.setSSLSocketFactory(tls);
-    }
-    c.setConnectTimeout(10_000);
-    c.setReadTimeout((int) readTimeout.toMillis());
-    c.setRequestProperty("Accept", "application/json");
-    String token = endpoint.token();
-    if (token != null && !token.isEmpty()) {
-      c.setRequestProperty("Authorization", "Bearer " + token);
-    }
+  private HttpURLConnection send(String path, Duration readTimeout) throws IOException {
+    HttpURLConnection c = endpoint.open(path, tls, readTimeout);
     if (closed) {
       throw new IOException("closed");
     }

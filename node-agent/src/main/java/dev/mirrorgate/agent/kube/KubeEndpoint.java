@@ -6,6 +6,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.mirrorgate.common.json.PlainValues;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.net.HttpURLConnection;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,10 +14,13 @@ import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import javax.net.ssl.HttpsURLConnection;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.TrustManagerFactory;
 
 /**
@@ -34,6 +38,30 @@ import javax.net.ssl.TrustManagerFactory;
  */
 public record KubeEndpoint(
     URI server, Path tokenFile, String fixedToken, SSLContext ssl, String description) {
+
+  /** How long a connection to the API server may take to open. */
+  static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+
+  /**
+   * A request to {@code path} (with its query; appended to the server, which may carry a path
+   * prefix behind a proxy), not yet sent: TLS through {@code tls} (trusting the cluster's CA only),
+   * the bearer token read now, JSON accepted.
+   */
+  HttpURLConnection open(String path, SSLSocketFactory tls, Duration readTimeout)
+      throws IOException {
+    HttpURLConnection c = (HttpURLConnection) URI.create(server + path).toURL().openConnection();
+    if (c instanceof HttpsURLConnection https) {
+      https.setSSLSocketFactory(tls);
+    }
+    c.setConnectTimeout((int) CONNECT_TIMEOUT.toMillis());
+    c.setReadTimeout((int) readTimeout.toMillis());
+    c.setRequestProperty("Accept", "application/json");
+    String token = token();
+    if (token != null && !token.isEmpty()) {
+      c.setRequestProperty("Authorization", "Bearer " + token);
+    }
+    return c;
+  }
 
   /** The standard in-cluster ServiceAccount mount. */
   public static final Path SERVICE_ACCOUNT_DIR =

@@ -99,12 +99,14 @@ public final class ApplyLoop implements AutoCloseable {
       return;
     }
     MirrorsDocument doc;
+    List<String> newlyRejected = List.of();
     try {
       doc = source.load();
       lastSourceError = null;
     } catch (InvalidMirrorsDocumentException e) {
       if (!e.errors().equals(lastSourceError)) {
         lastSourceError = e.errors();
+        newlyRejected = e.errors();
         metrics.mirrorsInvalid();
         log.error("invalid mirrors document; keeping the last good one", "errors", e.errors());
       }
@@ -119,9 +121,15 @@ public final class ApplyLoop implements AutoCloseable {
       }
       doc = lastApplied;
     }
-    if (doc == null) {
-      return;
+    if (doc != null) {
+      apply(doc, reason);
     }
+    if (!newlyRejected.isEmpty()) {
+      source.rejected(newlyRejected); // after the last good document is re-asserted
+    }
+  }
+
+  private void apply(MirrorsDocument doc, String reason) {
     try {
       long t0 = System.nanoTime();
       Optional<ApplyReport> applied = agent.applyUnlessCleanedUp(doc, stateSeen);

@@ -2,7 +2,9 @@ package dev.mirrorgate.agent.run;
 
 import dev.mirrorgate.agent.Log;
 import dev.mirrorgate.agent.kube.ConfigMapWatcher;
+import dev.mirrorgate.agent.kube.EventWriter;
 import dev.mirrorgate.agent.kube.KubeEndpoint;
+import dev.mirrorgate.common.kube.EventMessages;
 import dev.mirrorgate.common.mirrors.InvalidMirrorsDocumentException;
 import dev.mirrorgate.common.mirrors.MirrorsDocument;
 import dev.mirrorgate.common.mirrors.MirrorsDocumentParser;
@@ -22,6 +24,9 @@ public final class ConfigMapMirrorsSource implements MirrorsSource, ConfigMapWat
 
   public static final String KEY = "mirrors.yaml";
 
+  /** The reason of the Warning Event recorded on the ConfigMap for a rejected document. */
+  public static final String REJECTED = "MirrorsRejected";
+
   /** What the watch last reported: not yet anything, the ConfigMap absent, or its value. */
   private sealed interface Seen {}
 
@@ -34,13 +39,16 @@ public final class ConfigMapMirrorsSource implements MirrorsSource, ConfigMapWat
   private final String namespace;
   private final String name;
   private final KubeEndpoint endpoint;
+  private final EventWriter events;
   private final Log log;
   private volatile Seen seen = new Unknown();
   private volatile Consumer<String> trigger = reason -> {};
   private ConfigMapWatcher watcher;
 
-  public ConfigMapMirrorsSource(KubeEndpoint endpoint, String namespace, String name, Log log) {
+  public ConfigMapMirrorsSource(
+      KubeEndpoint endpoint, String namespace, String name, EventWriter events, Log log) {
     this.endpoint = endpoint;
+    this.events = events;
     this.namespace = namespace;
     this.name = name;
     this.log = log;
@@ -112,6 +120,18 @@ public final class ConfigMapMirrorsSource implements MirrorsSource, ConfigMapWat
           "configMap",
           namespace + "/" + name);
       trigger.accept("configmap");
+    }
+  }
+
+  /** A Warning Event on the ConfigMap, naming every error; a failure to record it is logged. */
+  @Override
+  public void rejected(List<String> errors) {
+    String resourceVersion = seen instanceof Present p ? p.resourceVersion() : null;
+    try {
+      events.warning(namespace, name, resourceVersion, REJECTED, EventMessages.joinErrors(errors));
+    } catch (IOException | RuntimeException e) {
+      log.warn(
+          "cannot record the Event", "reason", REJECTED, "error", String.valueOf(e.getMessage()));
     }
   }
 

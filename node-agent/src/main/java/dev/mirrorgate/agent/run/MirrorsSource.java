@@ -19,6 +19,13 @@ public interface MirrorsSource extends AutoCloseable {
   /** Directories whose changes mean the document may have changed. */
   List<Path> watchedDirectories();
 
+  /**
+   * Tells where the document came from that it was rejected with these errors (once per distinct
+   * list): the ConfigMap source records a Kubernetes Event on the ConfigMap. Best effort: a failure
+   * is logged, never thrown.
+   */
+  default void rejected(List<String> errors) {}
+
   /** Starts pushing changes: {@code trigger} is called with a reason when the document changed. */
   default void start(Consumer<String> trigger) {}
 

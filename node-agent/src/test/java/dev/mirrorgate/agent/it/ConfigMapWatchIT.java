@@ -206,6 +206,25 @@ class ConfigMapWatchIT {
                     .contains("mirrors[0].endpoint")
                     .contains("mirrors[0].address"));
     assertThat(Files.readString(root.resolve("etc/hosts"))).isEqualTo(before);
+    // kubectl describe configmap shows why: a Warning Event on the ConfigMap, with every error.
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () ->
+                assertThat(admin.listNamespacedEvent(ns).execute().getItems())
+                    .anySatisfy(
+                        e -> {
+                          assertThat(e.getReason()).isEqualTo("MirrorsRejected");
+                          assertThat(e.getType()).isEqualTo("Warning");
+                          assertThat(e.getInvolvedObject().getKind()).isEqualTo("ConfigMap");
+                          assertThat(e.getInvolvedObject().getName()).isEqualTo(NAME);
+                          assertThat(e.getMessage())
+                              .contains("mirrors[0].name")
+                              .contains("mirrors[0].endpoint")
+                              .contains("mirrors[0].address");
+                          assertThat(e.getReportingComponent()).isEqualTo("mirrorgate-node-agent");
+                        }));
+    assertThat(procs.log("agent")).doesNotContain("cannot record the Event");
     address++;
     setDocument(document(address));
     awaitHosts(root, address, Duration.ofSeconds(10));
@@ -406,7 +425,11 @@ class ConfigMapWatchIT {
                             .apiGroups(List.of(""))
                             .resources(List.of("configmaps"))
                             .resourceNames(List.of(NAME))
-                            .verbs(List.of("get", "list", "watch")))))
+                            .verbs(List.of("get", "list", "watch")),
+                        new V1PolicyRule()
+                            .apiGroups(List.of(""))
+                            .resources(List.of("events"))
+                            .verbs(List.of("create")))))
         .execute();
     rbac.createNamespacedRoleBinding(
             ns,

@@ -8,6 +8,8 @@ import dev.mirrorgate.agent.NodeAgent;
 import dev.mirrorgate.agent.files.PosixFileOps;
 import dev.mirrorgate.agent.plan.Output;
 import dev.mirrorgate.agent.write.NodeWriter;
+import dev.mirrorgate.common.mirrors.InvalidMirrorsDocumentException;
+import dev.mirrorgate.common.mirrors.MirrorsDocument;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -22,6 +24,8 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.EnumSet;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -43,6 +47,7 @@ class ApplyLoopTest {
   ByteArrayOutputStream logs = new ByteArrayOutputStream();
   ApplyLoop loop;
   HealthServer health;
+  final List<List<String>> rejections = new CopyOnWriteArrayList<>();
 
   @BeforeEach
   void setUp() throws Exception {
@@ -55,7 +60,24 @@ class ApplyLoopTest {
     NodeAgent agent =
         new NodeAgent(
             root, new PosixFileOps(), () -> EnumSet.of(Output.HOSTS, Output.CONTAINERD), log);
-    MirrorsSource source = new FileMirrorsSource(mirrorsFile);
+    MirrorsSource file = new FileMirrorsSource(mirrorsFile);
+    MirrorsSource source = // the file, and what the loop reports back to it
+        new MirrorsSource() {
+          @Override
+          public MirrorsDocument load() throws IOException, InvalidMirrorsDocumentException {
+            return file.load();
+          }
+
+          @Override
+          public List<Path> watchedDirectories() {
+            return file.watchedDirectories();
+          }
+
+          @Override
+          public void rejected(List<String> errors) {
+            rejections.add(errors);
+          }
+        };
     loop = new ApplyLoop(agent, source, Duration.ofMillis(300), metrics, Clock.systemUTC(), log);
     health = new HealthServer(new InetSocketAddress("127.0.0.1", 0), metrics);
     loop.start();
@@ -115,6 +137,8 @@ class ApplyLoopTest {
     await().atMost(Duration.ofSeconds(10)).until(() -> metrics.applies() >= applies + 3);
     assertThat(logs.toString().split("keeping the last good one", -1)).hasSize(2);
     assertThat(metrics.prometheus()).contains("mirrorgate_node_errors_total{kind=\"mirrors\"} 1");
+    assertThat(rejections).hasSize(1); // the source is told once (the ConfigMap's Event)
+    assertThat(rejections.get(0)).anyMatch(e -> e.contains("mirrors[0].upstream"));
   }
 
   @Test
