@@ -12,7 +12,6 @@ import io.kubernetes.client.openapi.models.AuthenticationV1TokenRequest;
 import io.kubernetes.client.openapi.models.RbacV1Subject;
 import io.kubernetes.client.openapi.models.V1ConfigMap;
 import io.kubernetes.client.openapi.models.V1ObjectMeta;
-import io.kubernetes.client.openapi.models.V1PolicyRule;
 import io.kubernetes.client.openapi.models.V1Role;
 import io.kubernetes.client.openapi.models.V1RoleBinding;
 import io.kubernetes.client.openapi.models.V1RoleRef;
@@ -409,7 +408,7 @@ class ConfigMapWatchIT {
   }
 
   /** A ServiceAccount with get/list/watch on the one ConfigMap only, and a TokenRequest token. */
-  static String serviceAccountLimitedToTheConfigMap() throws ApiException {
+  static String serviceAccountLimitedToTheConfigMap() throws ApiException, IOException {
     admin
         .createNamespacedServiceAccount(
             ns, new V1ServiceAccount().metadata(new V1ObjectMeta().name(SA)))
@@ -419,17 +418,7 @@ class ConfigMapWatchIT {
             ns,
             new V1Role()
                 .metadata(new V1ObjectMeta().name(SA))
-                .rules(
-                    List.of(
-                        new V1PolicyRule()
-                            .apiGroups(List.of(""))
-                            .resources(List.of("configmaps"))
-                            .resourceNames(List.of(NAME))
-                            .verbs(List.of("get", "list", "watch")),
-                        new V1PolicyRule()
-                            .apiGroups(List.of(""))
-                            .resources(List.of("events"))
-                            .verbs(List.of("create")))))
+                .rules(ShippedEnvironment.roleRules())) // what rbac.yaml ships
         .execute();
     rbac.createNamespacedRoleBinding(
             ns,
