@@ -1,0 +1,152 @@
+package dev.mirrorgate.webhook.controller;
+
+import dev.mirrorgate.webhook.kube.KubeException;
+import dev.mirrorgate.webhook.kube.NotLeaderException;
+import io.kubernetes.client.extended.workqueue.DefaultRateLimitingQueue;
+import io.kubernetes.client.extended.workqueue.RateLimitingQueue;
+import io.kubernetes.client.extended.workqueue.ratelimiter.BucketRateLimiter;
+import io.kubernetes.client.extended.workqueue.ratelimiter.ItemExponentialFailureRateLimiter;
+import io.kubernetes.client.extended.workqueue.ratelimiter.MaxOfRateLimiter;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.BooleanSupplier;
+import net.logstash.logback.argument.StructuredArguments;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A reconciler driven by client-java's rate-limited work queue: a key is queued once however often
+ * it is added while waiting, never reconciled by two workers at once, retried with exponential
+ * backoff (50 ms to 5 minutes) after an error, and requeued after the delay a reconcile asks for.
+ * Only the leader reconciles; on other replicas keys are dropped (the leader's informers see the
+ * same changes, and a replica that becomes leader queues everything).
+ */
+public final class ReconcileLoop implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(ReconcileLoop.class);
+
+  private final Reconciler reconciler;
+  private final int workers;
+  private final BooleanSupplier leading;
+  private final ControllerMetrics metrics;
+  private final ExecutorService delays;
+  private final RateLimitingQueue<String> queue;
+  private final List<Thread> threads = new ArrayList<>();
+
+  public ReconcileLoop(
+      Reconciler reconciler, int workers, BooleanSupplier leading, ControllerMetrics metrics) {
+    this.reconciler = reconciler;
+    this.workers = workers;
+    this.leading = leading;
+    this.metrics = metrics;
+    this.delays =
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread thread = new Thread(r, reconciler.name() + "-delays");
+              thread.setDaemon(true);
+              return thread;
+            });
+    this.queue =
+        new DefaultRateLimitingQueue<>(
+            delays,
+            new MaxOfRateLimiter<>(
+                List.of(
+                    new ItemExponentialFailureRateLimiter<>(
+                        Duration.ofMillis(50), Duration.ofMinutes(5)),
+                    new BucketRateLimiter<>(100, 10, Duration.ofSeconds(1)))));
+    metrics.queue(reconciler.name(), queue::length);
+  }
+
+  /** Queues {@code key} for a reconcile. */
+  public void enqueue(String key) {
+    queue.add(key);
+  }
+
+  /** Queues {@code key} after {@code delay}. */
+  public void enqueueAfter(String key, Duration delay) {
+    queue.addAfter(key, delay);
+  }
+
+  public void start() {
+    for (int i = 0; i < workers; i++) {
+      Thread thread = new Thread(this::work, reconciler.name() + "-worker-" + i);
+      thread.setDaemon(true);
+      threads.add(thread);
+      thread.start();
+    }
+  }
+
+  private void work() {
+    while (!queue.isShuttingDown()) {
+      String key;
+      try {
+        key = queue.get();
+      } catch (InterruptedException e) {
+        return;
+      }
+      if (key == null) {
+        return; // shutting down
+      }
+      try {
+        reconcileOnce(key);
+      } finally {
+        queue.done(key);
+      }
+    }
+  }
+
+  private void reconcileOnce(String key) {
+    if (!leading.getAsBoolean()) {
+      queue.forget(key);
+      return;
+    }
+    long started = System.nanoTime();
+    String outcome = "success";
+    try {
+      Result result = reconciler.reconcile(key);
+      queue.forget(key);
+      result.requeueAfter().ifPresent(delay -> queue.addAfter(key, delay));
+    } catch (NotLeaderException e) {
+      outcome = "not-leader";
+      queue.forget(key);
+    } catch (KubeException e) {
+      outcome = e.conflict() ? "conflict" : "error";
+      retry(key, e.getMessage(), e.conflict());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      outcome = "error";
+    } catch (Exception e) {
+      outcome = "error";
+      log.error("{} {}: unexpected failure", reconciler.name(), key, e);
+      queue.addRateLimited(key);
+    } finally {
+      metrics.reconciled(reconciler.name(), outcome, System.nanoTime() - started);
+    }
+  }
+
+  private void retry(String key, String why, boolean conflict) {
+    int attempt = queue.numRequeues(key) + 1;
+    if (conflict) {
+      log.debug("{} {}: conflict, retrying: {}", reconciler.name(), key, why);
+    } else {
+      log.warn(
+          "reconcile failed, retrying with backoff",
+          StructuredArguments.keyValue("controller", reconciler.name()),
+          StructuredArguments.keyValue("key", key),
+          StructuredArguments.keyValue("attempt", attempt),
+          StructuredArguments.keyValue("error", why));
+    }
+    queue.addRateLimited(key);
+  }
+
+  @Override
+  public void close() {
+    queue.shutDown();
+    for (Thread thread : threads) {
+      thread.interrupt();
+    }
+    delays.shutdownNow();
+  }
+}

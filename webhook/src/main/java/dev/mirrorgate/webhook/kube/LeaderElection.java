@@ -1,0 +1,129 @@
+package dev.mirrorgate.webhook.kube;
+
+import io.kubernetes.client.extended.leaderelection.LeaderElectionConfig;
+import io.kubernetes.client.extended.leaderelection.LeaderElector;
+import io.kubernetes.client.extended.leaderelection.resourcelock.LeaseLock;
+import io.kubernetes.client.openapi.ApiClient;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Leader election on a coordination.k8s.io Lease with client-java's {@link LeaderElector}: one
+ * replica leads (and writes); the others wait and take over within the lease duration when it stops
+ * renewing. A leader that cannot renew within the renew deadline stops leading (its writes are
+ * refused from then on, see {@link KubeRest#gated}) and campaigns again.
+ */
+public final class LeaderElection implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(LeaderElection.class);
+
+  /** Called on leadership changes, on the election's thread. */
+  public interface Listener {
+    void startedLeading();
+
+    void stoppedLeading();
+  }
+
+  /** client-go's defaults for controllers. */
+  public record Timing(Duration leaseDuration, Duration renewDeadline, Duration retryPeriod) {
+    public static final Timing DEFAULT =
+        new Timing(Duration.ofSeconds(15), Duration.ofSeconds(10), Duration.ofSeconds(2));
+  }
+
+  private final ApiClient client;
+  private final String namespace;
+  private final String leaseName;
+  private final String identity;
+  private final Timing timing;
+  private final List<Listener> listeners = new CopyOnWriteArrayList<>();
+  private final AtomicBoolean leading = new AtomicBoolean();
+  private volatile boolean closed;
+  private volatile LeaderElector elector;
+  private Thread thread;
+
+  public LeaderElection(
+      ApiClient client, String namespace, String leaseName, String identity, Timing timing) {
+    this.client = client;
+    this.namespace = namespace;
+    this.leaseName = leaseName;
+    this.identity = identity;
+    this.timing = timing;
+  }
+
+  public LeaderElection listener(Listener listener) {
+    listeners.add(listener);
+    return this;
+  }
+
+  /** Whether this replica holds the Lease now. */
+  public boolean isLeader() {
+    return leading.get() && !closed;
+  }
+
+  public String identity() {
+    return identity;
+  }
+
+  /** Campaigns in the background, again and again until closed. */
+  public void start() {
+    thread = new Thread(this::campaign, "leader-election");
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  private void campaign() {
+    while (!closed) {
+      LeaderElectionConfig config =
+          new LeaderElectionConfig(
+              new LeaseLock(namespace, leaseName, identity, client),
+              timing.leaseDuration(),
+              timing.renewDeadline(),
+              timing.retryPeriod());
+      elector = new LeaderElector(config, error -> log.debug("lease attempt failed", error));
+      try {
+        elector.run(this::started, this::stopped);
+      } catch (RuntimeException e) {
+        log.warn("leader election failed, campaigning again: {}", e.getMessage());
+      } finally {
+        elector.close();
+      }
+      stopped();
+    }
+  }
+
+  private void started() {
+    if (closed || !leading.compareAndSet(false, true)) {
+      return;
+    }
+    log.info("became the leader (lease {}/{}, identity {})", namespace, leaseName, identity);
+    for (Listener listener : listeners) {
+      listener.startedLeading();
+    }
+  }
+
+  private void stopped() {
+    if (!leading.compareAndSet(true, false)) {
+      return;
+    }
+    log.warn("stopped leading (lease {}/{}): writes stop until re-elected", namespace, leaseName);
+    for (Listener listener : listeners) {
+      listener.stoppedLeading();
+    }
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    LeaderElector current = elector;
+    if (current != null) {
+      current.close();
+    }
+    if (thread != null) {
+      thread.interrupt();
+    }
+    stopped();
+  }
+}

@@ -1,0 +1,62 @@
+package dev.mirrorgate.webhook.kube;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.mirrorgate.common.testing.KubeApiServer;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** client-java's LeaderElector (extended 25) on client-java 27, against a real API server. */
+class LeaderElectionIT {
+  @RegisterExtension static final KubeApiServer api = new KubeApiServer();
+  private static final LeaderElection.Timing FAST =
+      new LeaderElection.Timing(
+          Duration.ofSeconds(3), Duration.ofSeconds(2), Duration.ofMillis(300));
+
+  @Test
+  void oneReplicaLeadsAndTheOtherTakesOverWhenItStops() {
+    String ns = api.createNamespace("lease");
+    List<String> events = new CopyOnWriteArrayList<>();
+    LeaderElection a = election(ns, "a", events);
+    LeaderElection b = election(ns, "b", events);
+    try {
+      a.start();
+      await().atMost(Duration.ofSeconds(20)).until(a::isLeader);
+      b.start();
+      // b campaigns for several retry periods while a renews: it must not lead meanwhile.
+      await()
+          .during(Duration.ofSeconds(4))
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> a.isLeader() && !b.isLeader());
+
+      a.close();
+      assertThat(a.isLeader()).isFalse();
+      await().atMost(Duration.ofSeconds(20)).until(b::isLeader);
+      assertThat(events).containsSubsequence("a started", "a stopped", "b started");
+      assertThat(events).doesNotContain("b stopped");
+    } finally {
+      a.close();
+      b.close();
+    }
+  }
+
+  private static LeaderElection election(String ns, String identity, List<String> events) {
+    return new LeaderElection(api.client(), ns, "mirrorgate-controller", identity, FAST)
+        .listener(
+            new LeaderElection.Listener() {
+              @Override
+              public void startedLeading() {
+                events.add(identity + " started");
+              }
+
+              @Override
+              public void stoppedLeading() {
+                events.add(identity + " stopped");
+              }
+            });
+  }
+}
