@@ -3,6 +3,7 @@ package dev.mirrorgate.webhook.server;
 import dev.mirrorgate.certs.KeyMismatchException;
 import dev.mirrorgate.webhook.mapping.FilePoller;
 import dev.mirrorgate.webhook.metrics.WebhookMetrics;
+import dev.mirrorgate.webhook.tls.TlsMaterial;
 import io.vertx.core.Vertx;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -4,6 +4,7 @@ import dev.mirrorgate.certs.IssuedCertificate;
 import dev.mirrorgate.certs.store.CertificateListener;
 import dev.mirrorgate.certs.store.CertificateProblem;
 import dev.mirrorgate.webhook.metrics.WebhookMetrics;
+import dev.mirrorgate.webhook.tls.TlsMaterial;
 import java.time.Clock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

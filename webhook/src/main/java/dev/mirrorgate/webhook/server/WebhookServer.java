@@ -2,6 +2,7 @@ package dev.mirrorgate.webhook.server;
 
 import dev.mirrorgate.webhook.mapping.MappingHolder;
 import dev.mirrorgate.webhook.metrics.WebhookMetrics;
+import dev.mirrorgate.webhook.tls.TlsMaterial;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

@@ -16,6 +16,7 @@ import dev.mirrorgate.webhook.mapping.MappingHolder;
 import dev.mirrorgate.webhook.mapping.MappingLoader;
 import dev.mirrorgate.webhook.metrics.WebhookMetrics;
 import dev.mirrorgate.webhook.mutation.PodMutator;
+import dev.mirrorgate.webhook.tls.TlsMaterial;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import java.net.http.HttpResponse;

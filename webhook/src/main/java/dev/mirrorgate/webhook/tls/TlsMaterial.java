@@ -1,4 +1,4 @@
-package dev.mirrorgate.webhook.server;
+package dev.mirrorgate.webhook.tls;
 
 import dev.mirrorgate.certs.CertificateAuthority;
 import dev.mirrorgate.certs.IssuedCertificate;
@@ -74,7 +74,7 @@ public final class TlsMaterial {
     return certificate.certificate();
   }
 
-  Buffer certificateChainPem() {
+  public Buffer certificateChainPem() {
     return certificateChainPem;
   }
 
@@ -82,7 +82,7 @@ public final class TlsMaterial {
    * Key material for Vert.x, as a ready key manager: Netty is never handed PEM, so it never loads a
    * PEM parser of its own.
    */
-  KeyCertOptions keyCertOptions() {
+  public KeyCertOptions keyCertOptions() {
     try {
       KeyStore store = KeyStore.getInstance("PKCS12");
       store.load(null, null);
@@ -100,7 +100,7 @@ public final class TlsMaterial {
     }
   }
 
-  ServerSSLOptions sslOptions() {
+  public ServerSSLOptions sslOptions() {
     return new ServerSSLOptions().setKeyCertOptions(keyCertOptions());
   }
 

@@ -1,0 +1,116 @@
+package dev.mirrorgate.webhook.controller;
+
+import dev.mirrorgate.webhook.kube.Informer;
+import dev.mirrorgate.webhook.kube.LeaderElection;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs a set of informers and reconcile loops under leader election: the informers run on every
+ * replica (ready when all have synced), the loops reconcile only on the leader. A replica that
+ * becomes leader queues every key each loop knows, so nothing that changed while another replica
+ * led (or while none did) is missed; the same happens every resync period.
+ */
+public final class ControllerRuntime implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(ControllerRuntime.class);
+
+  private record Loop(ReconcileLoop loop, Supplier<Collection<String>> keys) {}
+
+  private final LeaderElection election;
+  private final List<Informer> informers = new ArrayList<>();
+  private final List<Loop> loops = new CopyOnWriteArrayList<>();
+  private final Duration resync;
+  private Thread resyncThread;
+  private volatile boolean closed;
+
+  public ControllerRuntime(LeaderElection election, Duration resync) {
+    this.election = election;
+    this.resync = resync;
+    election.listener(
+        new LeaderElection.Listener() {
+          @Override
+          public void startedLeading() {
+            enqueueAll("became leader");
+          }
+
+          @Override
+          public void stoppedLeading() {}
+        });
+  }
+
+  /** An informer to start with the others. */
+  public Informer informer(Informer informer) {
+    informers.add(informer);
+    return informer;
+  }
+
+  /** A loop to start, and the keys it must look at after an election and every resync. */
+  public ReconcileLoop loop(ReconcileLoop loop, Supplier<Collection<String>> keys) {
+    loops.add(new Loop(loop, keys));
+    return loop;
+  }
+
+  public boolean isLeader() {
+    return election.isLeader();
+  }
+
+  /** Whether every informer has listed once. */
+  public boolean synced() {
+    return informers.stream().allMatch(Informer::hasSynced);
+  }
+
+  /** Starts the informers, waits up to {@code syncTimeout} for them, then campaigns. */
+  public void start(Duration syncTimeout) throws InterruptedException {
+    informers.forEach(Informer::start);
+    long deadline = System.nanoTime() + syncTimeout.toNanos();
+    while (!synced() && System.nanoTime() < deadline) {
+      Thread.sleep(20); // waiting on an external process: the API server's first lists
+    }
+    if (!synced()) {
+      log.warn("informers not synced after {}: starting anyway, reconciles wait", syncTimeout);
+    }
+    loops.forEach(l -> l.loop().start());
+    election.start();
+    resyncThread = new Thread(this::resyncForever, "controller-resync");
+    resyncThread.setDaemon(true);
+    resyncThread.start();
+  }
+
+  private void resyncForever() {
+    while (!closed) {
+      try {
+        Thread.sleep(resync.toMillis());
+      } catch (InterruptedException e) {
+        return;
+      }
+      enqueueAll("resync");
+    }
+  }
+
+  private void enqueueAll(String why) {
+    int total = 0;
+    for (Loop loop : loops) {
+      Collection<String> keys = loop.keys().get();
+      keys.forEach(loop.loop()::enqueue);
+      total += keys.size();
+    }
+    log.info("queued {} keys ({})", total, why);
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    if (resyncThread != null) {
+      resyncThread.interrupt();
+    }
+    election.close();
+    loops.forEach(l -> l.loop().close());
+    informers.forEach(Informer::close);
+  }
+}
