@@ -1,6 +1,7 @@
 package dev.mirrorgate.webhook;
 
 import dev.mirrorgate.webhook.cli.CertsCommand;
+import dev.mirrorgate.webhook.cli.ControllerCommand;
 import dev.mirrorgate.webhook.cli.ExplainCommand;
 import dev.mirrorgate.webhook.cli.ServeCommand;
 import picocli.CommandLine;
@@ -14,6 +15,7 @@ import picocli.CommandLine.Command;
     version = "mirrorgate-webhook 0.1.0",
     subcommands = {
       ServeCommand.class,
+      ControllerCommand.class,
       ExplainCommand.class,
       CertsCommand.class,
       CommandLine.HelpCommand.class

@@ -41,6 +41,11 @@ public final class SecretCertificateSource implements CertificateSource {
   private Instant publishedSince;
   private String lastReportedVersion;
 
+  /**
+   * @param injector where the CA bundle is published (a webhook configuration), or null when the
+   *     clients learn the bundle otherwise (the controller's own endpoints: its registries read it
+   *     from the Secret); the bundle then counts as published from the moment it is first seen
+   */
   public SecretCertificateSource(
       SecretCertificateStore store,
       CaBundleInjector injector,
@@ -48,7 +53,7 @@ public final class SecretCertificateSource implements CertificateSource {
       CertificateListener listener,
       Duration interval) {
     this.store = Objects.requireNonNull(store, "store");
-    this.injector = Objects.requireNonNull(injector, "injector");
+    this.injector = injector; // null: nothing to publish the CA bundle into
     this.planner = Objects.requireNonNull(planner, "planner");
     this.listener = Objects.requireNonNull(listener, "listener");
     this.interval = Objects.requireNonNull(interval, "interval");
@@ -167,7 +172,7 @@ public final class SecretCertificateSource implements CertificateSource {
     CaBundle bundle = stored.value().trusted();
     boolean holds;
     try {
-      holds = injector.holds(bundle);
+      holds = injector == null || injector.holds(bundle);
     } catch (ApiException e) {
       holds = false; // reported by injectBundle
     }
@@ -228,7 +233,7 @@ public final class SecretCertificateSource implements CertificateSource {
    * view never overwrites a newer bundle.
    */
   private void injectBundle(Stored stored) throws ApiException, CertificateException {
-    if (injector.holds(stored.value().trusted())) {
+    if (injector == null || injector.holds(stored.value().trusted())) {
       return;
     }
     Optional<Stored> latest = store.read();

@@ -26,6 +26,18 @@ public final class DurationConverter implements ITypeConverter<Duration> {
     }
   }
 
+  /** Like {@link DurationConverter}, also accepting zero ({@code 0}, {@code 0s}, {@code 0ms}). */
+  public static final class OrZero implements ITypeConverter<Duration> {
+    @Override
+    public Duration convert(String value) {
+      String v = value.trim();
+      if (v.equals("0") || v.matches("0+(ms|s|m|h)")) {
+        return Duration.ZERO;
+      }
+      return new DurationConverter().convert(value);
+    }
+  }
+
   private static Duration positive(String value, Duration d) {
     if (d.isZero() || d.isNegative()) {
       throw new TypeConversionException("\"" + value + "\" must be a positive duration");

@@ -3,16 +3,19 @@ package dev.mirrorgate.webhook.cli;
 import dev.mirrorgate.certs.KeyAlgorithm;
 import dev.mirrorgate.certs.LeafSpec;
 import dev.mirrorgate.certs.store.CaBundleInjector;
+import dev.mirrorgate.certs.store.CertificateListener;
 import dev.mirrorgate.certs.store.RotationPlanner;
 import dev.mirrorgate.certs.store.SecretCertificateSource;
 import dev.mirrorgate.certs.store.SecretCertificateStore;
 import dev.mirrorgate.common.kube.KubernetesClients;
-import dev.mirrorgate.webhook.server.ServingCertificateListener;
 import io.kubernetes.client.openapi.ApiClient;
+import io.kubernetes.client.util.Config;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import picocli.CommandLine.Option;
 
 /**
@@ -31,8 +34,9 @@ final class SecretTlsOptions {
   @Option(
       names = "--webhook-config",
       paramLabel = "NAME",
-      required = true,
-      description = "MutatingWebhookConfiguration whose caBundle is kept equal to the CA bundle")
+      description =
+          "MutatingWebhookConfiguration whose caBundle is kept equal to the CA bundle (serve:"
+              + " required)")
   String webhookConfiguration;
 
   @Option(
@@ -50,8 +54,9 @@ final class SecretTlsOptions {
 
   @Option(
       names = "--tls-service",
-      defaultValue = "mirrorgate-webhook",
-      description = "Service name for the default DNS names (default ${DEFAULT-VALUE})")
+      description =
+          "Service name for the default DNS names (default: mirrorgate-webhook for serve,"
+              + " mirrorgate-controller for controller)")
   String service;
 
   @Option(
@@ -76,9 +81,26 @@ final class SecretTlsOptions {
               + " (default ${DEFAULT-VALUE})")
   KeyAlgorithm algorithm;
 
-  /** Builds the source, obtains the first certificate (handed to {@code listener}) and returns. */
-  SecretCertificateSource start(ServingCertificateListener listener, Clock clock)
+  /**
+   * Builds the source, obtains the first certificate (handed to {@code listener}) and returns.
+   *
+   * @param defaultService the Service name of the default DNS names
+   * @param needsWebhookConfig whether {@code --webhook-config} is required (the webhook publishes
+   *     its CA there; the controller's clients read it from the Secret)
+   */
+  SecretCertificateSource start(
+      CertificateListener listener,
+      Clock clock,
+      String defaultService,
+      boolean needsWebhookConfig,
+      Map<String, String> environment)
       throws InterruptedException {
+    if (needsWebhookConfig && webhookConfiguration == null) {
+      throw new IllegalArgumentException(
+          "--tls-secret needs --webhook-config NAME (the MutatingWebhookConfiguration to keep"
+              + " trusting the CA)");
+    }
+    String service = this.service == null ? defaultService : this.service;
     String[] parts = secret.split("/", -1);
     if (parts.length != 2 || parts[0].isBlank() || parts[1].isBlank()) {
       throw new IllegalArgumentException("--tls-secret: \"" + secret + "\" is not NAMESPACE/NAME");
@@ -92,11 +114,14 @@ final class SecretTlsOptions {
             : dnsNames;
     LeafSpec leaf =
         LeafSpec.server(service + "." + namespace + ".svc", names, ipAddresses, validity);
-    ApiClient client = KubernetesClients.fromEnvironment().forRequests();
+    ApiClient client =
+        new KubernetesClients(environment, Path.of(Config.SERVICEACCOUNT_TOKEN_PATH)).forRequests();
     SecretCertificateSource source =
         new SecretCertificateSource(
             new SecretCertificateStore(client, namespace, parts[1], clock),
-            new CaBundleInjector(client, webhookConfiguration),
+            webhookConfiguration == null
+                ? null
+                : new CaBundleInjector(client, webhookConfiguration),
             new RotationPlanner(
                 RotationPlanner.Settings.defaults(leaf).withAlgorithm(algorithm), clock),
             listener,

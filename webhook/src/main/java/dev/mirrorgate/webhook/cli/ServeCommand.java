@@ -176,7 +176,8 @@ public final class ServeCommand implements Callable<Integer> {
     TlsMaterial material;
     try {
       if (tls.secret != null) {
-        secretSource = tls.secret.start(certificates, clock);
+        secretSource =
+            tls.secret.start(certificates, clock, "mirrorgate-webhook", true, System.getenv());
         material = certificates.latest();
       } else {
         material = tlsFiles == null ? TlsMaterial.selfSigned(clock) : tlsFiles.read();

@@ -98,6 +98,16 @@ public final class ControllerMetrics {
         .increment();
   }
 
+  /** The serving certificate could not be obtained or renewed ({@code reason}: a fixed set). */
+  public void certificateProblem(String reason) {
+    counter(
+            "mirrorgate.controller.certificate.errors",
+            "Problems obtaining or renewing the serving certificate",
+            "reason",
+            reason)
+        .increment();
+  }
+
   /** Exposes the depth of a controller's work queue. */
   public void queue(String controller, IntSupplier depth) {
     Gauge.builder("mirrorgate.controller.queue.depth", depth::getAsInt)

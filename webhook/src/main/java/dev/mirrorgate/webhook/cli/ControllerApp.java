@@ -1,0 +1,182 @@
+package dev.mirrorgate.webhook.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mirrorgate.certs.store.SecretCertificateSource;
+import dev.mirrorgate.common.kube.KubernetesClients;
+import dev.mirrorgate.webhook.controller.ControllerMetrics;
+import dev.mirrorgate.webhook.controller.ControllerRuntime;
+import dev.mirrorgate.webhook.controller.ControllerServer;
+import dev.mirrorgate.webhook.controller.EventSink;
+import dev.mirrorgate.webhook.controller.ServingCertificates;
+import dev.mirrorgate.webhook.kube.KubeRest;
+import dev.mirrorgate.webhook.kube.LeaderElection;
+import dev.mirrorgate.webhook.tls.TlsMaterial;
+import io.kubernetes.client.util.Config;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The controller process, assembled: the composition root of the {@code controller} deployable.
+ * Every part gets what it needs through its constructor; nothing is global.
+ */
+public final class ControllerApp implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(ControllerApp.class);
+  static final String LEASE_NAME = "mirrorgate-controller";
+
+  /** The controller could not start; the message says why. */
+  public static final class StartupException extends Exception {
+    StartupException(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
+  private final Vertx vertx;
+  private final ControllerRuntime runtime;
+  private final ControllerServer server;
+  private final LeaderElection election;
+  private final ControllerMetrics metrics;
+  private final SecretCertificateSource secretSource;
+
+  private ControllerApp(
+      Vertx vertx,
+      ControllerRuntime runtime,
+      ControllerServer server,
+      LeaderElection election,
+      ControllerMetrics metrics,
+      SecretCertificateSource secretSource) {
+    this.secretSource = secretSource;
+    this.vertx = vertx;
+    this.runtime = runtime;
+    this.server = server;
+    this.election = election;
+    this.metrics = metrics;
+  }
+
+  /** Assembles and starts the controller as {@code options} say. */
+  public static ControllerApp start(ControllerCommand options, Clock clock)
+      throws StartupException, InterruptedException {
+    ControllerMetrics metrics = new ControllerMetrics();
+    ServingCertificates certificates = new ServingCertificates(metrics);
+    TlsMaterial tls;
+    SecretCertificateSource secretSource = null;
+    try {
+      tls = options.tlsMaterial(clock);
+      if (tls == null) {
+        secretSource =
+            options.tls.secret.start(
+                certificates, clock, "mirrorgate-controller", false, options.environment());
+        tls = certificates.latest();
+      }
+    } catch (InterruptedException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new StartupException("serving certificate: " + e.getMessage(), e);
+    }
+    KubernetesClients clients =
+        new KubernetesClients(options.environment(), Path.of(Config.SERVICEACCOUNT_TOKEN_PATH));
+    log.info("Kubernetes API access: {}", clients.describe());
+    ObjectMapper json = new ObjectMapper();
+    KubeRest requests;
+    KubeRest watches;
+    LeaderElection election;
+    try {
+      requests = new KubeRest(clients.forRequests(), json);
+      watches = new KubeRest(clients.forWatches(), json);
+      election =
+          new LeaderElection(
+              clients.forRequests(),
+              options.namespace,
+              LEASE_NAME,
+              identity(),
+              new LeaderElection.Timing(
+                  options.leaseDuration, options.renewDeadline, options.retryPeriod));
+    } catch (RuntimeException e) {
+      throw new StartupException(e.getMessage(), e);
+    }
+    metrics.leader(election::isLeader);
+    ControllerRuntime runtime = new ControllerRuntime(election, options.resync);
+    KubeRest writes = requests.gated(election::isLeader);
+    EventSink events = new EventSink(writes, options.namespace, election.identity(), clock);
+    ControllerParts parts =
+        new ControllerParts(
+            options, requests, writes, watches, events, metrics, runtime, clock, json);
+    parts.register();
+
+    Vertx vertx =
+        Vertx.vertx(
+            new VertxOptions()
+                .setEventLoopPoolSize(2)
+                .setWorkerPoolSize(4)
+                .setInternalBlockingPoolSize(2));
+    ControllerServer server =
+        new ControllerServer(
+            vertx, options.bindAddress, options.port, tls, runtime::synced, metrics);
+    try {
+      server.start().await(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      vertx.close();
+      if (secretSource != null) {
+        secretSource.close();
+      }
+      throw new StartupException(
+          "cannot serve on " + options.bindAddress + ":" + options.port + ": " + e.getMessage(), e);
+    }
+    certificates.attach(server);
+    runtime.start(Duration.ofSeconds(30));
+    log.info(
+        "controller serving on https://{}:{} (namespace {}, identity {})",
+        options.bindAddress,
+        server.port(),
+        options.namespace,
+        election.identity());
+    return new ControllerApp(vertx, runtime, server, election, metrics, secretSource);
+  }
+
+  /** The Pod name (Downward API), else the host name, made unique per process. */
+  private static String identity() {
+    String pod = System.getenv("POD_NAME");
+    if (pod != null && !pod.isBlank()) {
+      return pod;
+    }
+    String host;
+    try {
+      host = java.net.InetAddress.getLocalHost().getHostName();
+    } catch (java.io.IOException e) {
+      host = "controller";
+    }
+    return host + "_" + UUID.randomUUID().toString().substring(0, 8);
+  }
+
+  public int port() {
+    return server.port();
+  }
+
+  public boolean isLeader() {
+    return election.isLeader();
+  }
+
+  public boolean ready() {
+    return runtime.synced();
+  }
+
+  public ControllerMetrics metrics() {
+    return metrics;
+  }
+
+  @Override
+  public void close() {
+    if (secretSource != null) {
+      secretSource.close();
+    }
+    runtime.close();
+    server.close();
+    vertx.close().toCompletionStage().toCompletableFuture().orTimeout(10, TimeUnit.SECONDS);
+  }
+}
