@@ -1,4 +1,4 @@
-package dev.mirrorgate.agent.it;
+package dev.mirrorgate.common.testing;
 
 import static org.awaitility.Awaitility.await;
 
@@ -12,25 +12,25 @@ import java.time.Duration;
 import java.util.List;
 
 /** Debian's distribution registry ({@code docker-registry}): plain, or a TLS pull-through cache. */
-final class Registries {
+public final class Registries {
 
   private Registries() {}
 
-  static int freePort() throws IOException {
+  public static int freePort() throws IOException {
     try (ServerSocket s = new ServerSocket(0)) {
       return s.getLocalPort();
     }
   }
 
   /** A plain-HTTP registry on 127.0.0.1; returns its port. */
-  static int startPlain(Processes procs, Path dir, String name) throws IOException {
+  public static int startPlain(Processes procs, Path dir, String name) throws IOException {
     int port = freePort();
     start(procs, dir, name, port, "");
     return port;
   }
 
   /** A TLS pull-through cache of {@code remote} on 127.0.0.1; returns its port. */
-  static int startProxy(Processes procs, Path dir, String name, TestPki pki, String remote)
+  public static int startProxy(Processes procs, Path dir, String name, TestPki pki, String remote)
       throws IOException {
     int port = freePort();
     String extra =
