@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 /** Debian's distribution registry ({@code docker-registry}): plain, or a TLS pull-through cache. */
 public final class Registries {
@@ -58,11 +59,24 @@ public final class Registries {
         """
                 .formatted(data, port)
             + extra);
-    procs.start(name, List.of("docker-registry", "serve", config.toString()));
+    start(procs, name, config, port, Map.of());
+  }
+
+  /**
+   * Runs {@code docker-registry serve config} with extra environment variables, its output in the
+   * log {@code name}; returns once it accepts connections on 127.0.0.1:{@code port} (which the
+   * configuration must listen on).
+   */
+  public static Process start(
+      Processes procs, String name, Path config, int port, Map<String, String> env)
+      throws IOException {
+    Process process =
+        procs.start(name, List.of("docker-registry", "serve", config.toString()), env);
     await(name + " listening on " + port)
         .atMost(Duration.ofSeconds(30))
         .pollInterval(Duration.ofMillis(50))
         .ignoreExceptions()
+        .failFast(name + " exited; see its log " + name + ".log", () -> !process.isAlive())
         .until(
             () -> {
               try (Socket s = new Socket()) {
@@ -70,5 +84,6 @@ public final class Registries {
                 return true;
               }
             });
+    return process;
   }
 }
