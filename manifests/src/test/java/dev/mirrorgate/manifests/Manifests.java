@@ -13,9 +13,10 @@ import java.util.List;
 final class Manifests {
   static final Path BASE = Path.of("kustomize", "base");
   static final Path NODE_AGENT = Path.of("kustomize", "node-agent");
+  static final Path CRDS = Path.of("kustomize", "crds");
 
   /** Every Kustomize directory the project ships. */
-  static final List<Path> DIRECTORIES = List.of(BASE, NODE_AGENT);
+  static final List<Path> DIRECTORIES = List.of(BASE, NODE_AGENT, CRDS);
 
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 

@@ -1,4 +1,4 @@
-package dev.mirrorgate.agent.it;
+package dev.mirrorgate.common.testing;
 
 import static org.awaitility.Awaitility.await;
 
@@ -10,27 +10,28 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 /** Debian's distribution registry ({@code docker-registry}): plain, or a TLS pull-through cache. */
-final class Registries {
+public final class Registries {
 
   private Registries() {}
 
-  static int freePort() throws IOException {
+  public static int freePort() throws IOException {
     try (ServerSocket s = new ServerSocket(0)) {
       return s.getLocalPort();
     }
   }
 
   /** A plain-HTTP registry on 127.0.0.1; returns its port. */
-  static int startPlain(Processes procs, Path dir, String name) throws IOException {
+  public static int startPlain(Processes procs, Path dir, String name) throws IOException {
     int port = freePort();
     start(procs, dir, name, port, "");
     return port;
   }
 
   /** A TLS pull-through cache of {@code remote} on 127.0.0.1; returns its port. */
-  static int startProxy(Processes procs, Path dir, String name, TestPki pki, String remote)
+  public static int startProxy(Processes procs, Path dir, String name, TestPki pki, String remote)
       throws IOException {
     int port = freePort();
     String extra =
@@ -58,11 +59,24 @@ final class Registries {
         """
                 .formatted(data, port)
             + extra);
-    procs.start(name, List.of("docker-registry", "serve", config.toString()));
+    start(procs, name, config, port, Map.of());
+  }
+
+  /**
+   * Runs {@code docker-registry serve config} with extra environment variables, its output in the
+   * log {@code name}; returns once it accepts connections on 127.0.0.1:{@code port} (which the
+   * configuration must listen on).
+   */
+  public static Process start(
+      Processes procs, String name, Path config, int port, Map<String, String> env)
+      throws IOException {
+    Process process =
+        procs.start(name, List.of("docker-registry", "serve", config.toString()), env);
     await(name + " listening on " + port)
         .atMost(Duration.ofSeconds(30))
         .pollInterval(Duration.ofMillis(50))
         .ignoreExceptions()
+        .failFast(name + " exited; see its log " + name + ".log", () -> !process.isAlive())
         .until(
             () -> {
               try (Socket s = new Socket()) {
@@ -70,5 +84,6 @@ final class Registries {
                 return true;
               }
             });
+    return process;
   }
 }

@@ -1,4 +1,4 @@
-package dev.mirrorgate.agent.it;
+package dev.mirrorgate.common.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -12,25 +12,26 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** Starts and runs the real programs of the ITs; every started process is killed by close(). */
-final class Processes implements AutoCloseable {
+public final class Processes implements AutoCloseable {
 
   /** The result of a finished command. */
-  record Result(int exit, String output) {}
+  public record Result(int exit, String output) {}
 
   private final Path logDir;
   private final List<Process> started = new ArrayList<>();
 
-  Processes(Path logDir) {
+  public Processes(Path logDir) {
     this.logDir = logDir;
   }
 
   /** Starts a long-running process, its output in {@code <logDir>/<name>.log}. */
-  Process start(String name, List<String> command) throws IOException {
+  public Process start(String name, List<String> command) throws IOException {
     return start(name, command, Map.of());
   }
 
   /** Starts a long-running process with extra environment variables. */
-  Process start(String name, List<String> command, Map<String, String> env) throws IOException {
+  public Process start(String name, List<String> command, Map<String, String> env)
+      throws IOException {
     ProcessBuilder pb = builder(command);
     pb.environment().putAll(env);
     pb.redirectOutput(logDir.resolve(name + ".log").toFile());
@@ -41,17 +42,17 @@ final class Processes implements AutoCloseable {
     return p;
   }
 
-  String log(String name) throws IOException {
+  public String log(String name) throws IOException {
     Path f = logDir.resolve(name + ".log");
     return Files.exists(f) ? Files.readString(f) : "";
   }
 
   /** Runs a command to completion (at most two minutes), stdout and stderr merged. */
-  Result run(List<String> command) throws IOException, InterruptedException {
+  public Result run(List<String> command) throws IOException, InterruptedException {
     return run(command, Map.of());
   }
 
-  Result run(List<String> command, Map<String, String> env)
+  public Result run(List<String> command, Map<String, String> env)
       throws IOException, InterruptedException {
     ProcessBuilder pb = builder(command);
     pb.environment().putAll(env);
@@ -69,7 +70,7 @@ final class Processes implements AutoCloseable {
   }
 
   /** Runs a command that must succeed; returns its output. */
-  String ok(List<String> command) throws IOException, InterruptedException {
+  public String ok(List<String> command) throws IOException, InterruptedException {
     Result r = run(command);
     assertThat(r.exit()).as("%s failed:%n%s", command, r.output()).isZero();
     return r.output();

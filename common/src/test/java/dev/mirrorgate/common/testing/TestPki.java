@@ -1,4 +1,4 @@
-package dev.mirrorgate.agent.it;
+package dev.mirrorgate.common.testing;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -6,9 +6,9 @@ import java.nio.file.Path;
 import java.util.List;
 
 /** A CA and a server certificate made with openssl for the ITs. */
-record TestPki(Path caCert, Path serverCert, Path serverKey) {
+public record TestPki(Path caCert, Path serverCert, Path serverKey) {
 
-  static TestPki create(Processes procs, Path dir, String serverName)
+  public static TestPki create(Processes procs, Path dir, String serverName)
       throws IOException, InterruptedException {
     Files.createDirectories(dir);
     Path caKey = dir.resolve("ca.key");

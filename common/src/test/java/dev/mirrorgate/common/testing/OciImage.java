@@ -1,4 +1,4 @@
-package dev.mirrorgate.agent.it;
+package dev.mirrorgate.common.testing;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -11,12 +11,13 @@ import java.util.HexFormat;
 import java.util.zip.GZIPOutputStream;
 
 /** Writes a tiny OCI image layout (one layer with one file) for skopeo to push. */
-final class OciImage {
+public final class OciImage {
 
   private OciImage() {}
 
   /** Writes the layout to {@code dir} with tag {@code tag}; returns the manifest digest. */
-  static String write(Path dir, String tag, String fileName, String content) throws IOException {
+  public static String write(Path dir, String tag, String fileName, String content)
+      throws IOException {
     byte[] tar = tar(fileName, content.getBytes(StandardCharsets.UTF_8));
     byte[] layer = gzip(tar);
     String config =
@@ -89,7 +90,7 @@ final class OciImage {
     return out.toByteArray();
   }
 
-  static String digest(byte[] data) {
+  public static String digest(byte[] data) {
     try {
       return "sha256:"
           + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
