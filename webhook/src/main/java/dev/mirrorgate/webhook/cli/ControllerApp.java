@@ -103,7 +103,7 @@ public final class ControllerApp implements AutoCloseable {
     metrics.leader(election::isLeader);
     ControllerRuntime runtime = new ControllerRuntime(election, options.resync);
     KubeRest writes = requests.gated(election::isLeader);
-    EventSink events = new EventSink(writes, options.namespace, election.identity(), clock);
+    EventSink events = new EventSink(writes, election.identity(), clock);
     ControllerParts parts =
         new ControllerParts(
             options, requests, writes, watches, events, metrics, runtime, clock, json);

@@ -9,7 +9,9 @@ import java.util.Optional;
 /**
  * Writes owned objects with server-side apply, only when the observed object (from an informer
  * cache) is not already the desired one, and says what kind of change it was: a new object, a new
- * desired form, or a repair of someone else's edit or deletion.
+ * desired form, or a repair of someone else's edit or deletion. Where apply leaves another
+ * manager's additions in place (an extra port in a list), a merge patch of the desired object
+ * follows, so the object ends up as rendered.
  */
 public final class Applier {
   /** What an apply did. */
@@ -53,7 +55,22 @@ public final class Applier {
     if (observed.isPresent() && desired.satisfiedBy(observed.get().node())) {
       return new Applied(observed.get(), Change.UNCHANGED);
     }
-    KubeObject written = rest.apply(resource, desired.node());
+    KubeObject written;
+    try {
+      written = rest.apply(resource, desired.node());
+    } catch (KubeException e) {
+      if (e.status() != 422 || observed.isEmpty()) {
+        throw e;
+      }
+      // Merged with another manager's edit the object would be invalid (a second port of the
+      // same name): the merge patch below replaces that list instead.
+      written = observed.get();
+    }
+    if (!desired.satisfiedBy(written.node())) {
+      // Apply keeps what other managers own (a port added by hand, a list they rewrote): a merge
+      // patch of the desired object replaces those lists as a whole.
+      written = rest.mergePatch(resource, desired.namespace(), desired.name(), desired.node());
+    }
     Change change;
     if (observed.isEmpty()) {
       change = existedBefore ? Change.REPAIRED : Change.CREATED;

@@ -14,22 +14,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * core/v1 Events about the controller's objects ({@code kubectl describe} shows them). Events of a
- * cluster-scoped object go to the controller's namespace. An Event that cannot be written is
- * logged, never fails a reconcile.
+ * core/v1 Events about the controller's objects ({@code kubectl describe} shows them). An Event
+ * that cannot be written is logged, never fails a reconcile.
  */
 public final class EventSink {
   private static final Logger log = LoggerFactory.getLogger(EventSink.class);
   private static final String COMPONENT = "mirrorgate-controller";
 
   private final KubeRest rest;
-  private final String defaultNamespace;
   private final String instance;
   private final Clock clock;
 
-  public EventSink(KubeRest rest, String defaultNamespace, String instance, Clock clock) {
+  public EventSink(KubeRest rest, String instance, Clock clock) {
     this.rest = rest;
-    this.defaultNamespace = defaultNamespace;
     this.instance = instance;
     this.clock = clock;
   }
@@ -43,7 +40,9 @@ public final class EventSink {
   }
 
   private void record(KubeObject subject, String type, String reason, String message) {
-    String namespace = subject.namespace() == null ? defaultNamespace : subject.namespace();
+    // The API server files Events of cluster-scoped objects in "default" (an Event's namespace must
+    // be its object's); kubectl describe finds them there.
+    String namespace = subject.namespace() == null ? "default" : subject.namespace();
     Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
     ObjectNode event = JsonNodeFactory.instance.objectNode();
     event.put("apiVersion", "v1").put("kind", "Event");

@@ -70,10 +70,14 @@ public final class LeafDecision {
     return Optional.empty();
   }
 
+  /** IPv6 written in any form compares by value; only literals are given here (no DNS). */
   private static String canonicalIp(String ip) {
+    if (!ip.matches("[0-9a-fA-F:.]+")) {
+      return ip;
+    }
     try {
-      return InetAddress.ofLiteral(ip).getHostAddress();
-    } catch (IllegalArgumentException e) {
+      return InetAddress.getByName(ip).getHostAddress();
+    } catch (java.net.UnknownHostException e) {
       return ip;
     }
   }

@@ -115,7 +115,7 @@ class RegistryMirrorControllerIT {
         rest()
             .list(
                 ApiResource.EVENTS,
-                ListQuery.in(ns).withFields("involvedObject.name=" + name),
+                ListQuery.in("default").withFields("involvedObject.name=" + name),
                 null)
             .getItems()) {
       reasons.add(event.node().path("reason").asText());
@@ -127,7 +127,12 @@ class RegistryMirrorControllerIT {
   void aMirrorGetsItsProxyCertificateStatusAndMirrorsEntry() throws Exception {
     rest().apply(MirrorSources.REGISTRY_MIRRORS, mirror("docker", "upstream: docker.io"));
 
-    await().atMost(WAIT).until(() -> entry("docker").isPresent());
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                entry("docker").isPresent()
+                    && get(ApiResource.STATEFUL_SETS, "registry-mirror-docker").isPresent());
     KubeObject service = get(ApiResource.SERVICES, "registry-mirror-docker").orElseThrow();
     String clusterIp = service.node().at("/spec/clusterIP").asText();
     assertThat(get(ApiResource.SERVICES, "registry-mirror-docker-headless")).isPresent();
@@ -182,7 +187,12 @@ class RegistryMirrorControllerIT {
   @Test
   void handEditsAndDeletionsAreRepaired() throws Exception {
     rest().apply(MirrorSources.REGISTRY_MIRRORS, mirror("quay", "upstream: quay.io"));
-    await().atMost(WAIT).until(() -> entry("quay").isPresent());
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                entry("quay").isPresent()
+                    && get(ApiResource.STATEFUL_SETS, "registry-mirror-quay").isPresent());
     String original =
         get(ApiResource.CONFIG_MAPS, "mirrorgate-mirrors")
             .orElseThrow()
