@@ -163,7 +163,7 @@ final class SettingsReader {
     } catch (PatternSyntaxException e) {
       invalid(
           Keys.KEEL_MONITOR_CONTAINERS, value, "not a regular expression: " + e.getDescription());
-      return Pattern.compile("(?!)"); // left alone anyway; track nothing rather than everything
+      return null; // the workload is left alone: its decisions say why, container by container
     }
   }
 
