@@ -28,6 +28,21 @@ final class CandidateOrder {
       };
 
   /**
+   * Versions by version order, above every tag that is not a version; tags that are not versions
+   * are equal (the decider then prefers the most specific tag, then the greater string): a
+   * tie-break that does not depend on the order pushed.
+   */
+  static final Comparator<Candidate> VERSION_THEN_EQUAL =
+      (a, b) -> {
+        Optional<Version> va = a.version();
+        Optional<Version> vb = b.version();
+        if (va.isPresent() && vb.isPresent()) {
+          return va.get().compareTo(vb.get());
+        }
+        return Boolean.compare(va.isPresent(), vb.isPresent());
+      };
+
+  /**
    * Null when {@code candidate} is not lower than {@code current} whenever both are versions; else
    * the refusal. {@code strictly}: equal versions are refused too.
    */

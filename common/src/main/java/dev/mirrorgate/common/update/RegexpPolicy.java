@@ -8,9 +8,10 @@ import java.util.regex.PatternSyntaxException;
 /**
  * {@code regexp:RE}: the tag matches (a search, not a full match). With a named group {@code
  * compare} (Go's {@code (?P<compare>…)} or Java's {@code (?<compare>…)}) its values are compared,
- * numerically when both are numbers, and must grow; candidates rank by that value. Without it, as
- * {@code glob:}: when both tags are versions the candidate must be greater, and versions rank by
- * version order. Keel orders regexp candidates only when polling, and lexically.
+ * numerically when both are numbers, and must grow (when the current tag has no such value, as
+ * {@code glob:}); candidates rank by that value. Without it, as {@code glob:}: when both tags are
+ * versions the candidate must be greater, and versions rank by version order. Keel orders regexp
+ * candidates only when polling, and lexically.
  */
 public final class RegexpPolicy implements UpdatePolicy {
   static final String COMPARE = "compare";
@@ -69,7 +70,10 @@ public final class RegexpPolicy implements UpdatePolicy {
       return "the group compare matched nothing";
     }
     String currentValue = compareValue(current.tag());
-    if (currentValue != null && compareValues(value, currentValue) <= 0) {
+    if (currentValue == null) {
+      return CandidateOrder.notLower(current, candidate, true); // nothing to compare: as glob
+    }
+    if (compareValues(value, currentValue) <= 0) {
       return "compare value " + value + " is not greater than the current " + currentValue;
     }
     return null;
@@ -133,7 +137,7 @@ public final class RegexpPolicy implements UpdatePolicy {
     }
     Comparator<Candidate> byValue =
         (a, b) -> compareValues(compareValue(a.tag()), compareValue(b.tag()));
-    return byValue.thenComparing(CandidateOrder.VERSION);
+    return byValue.thenComparing(CandidateOrder.VERSION_THEN_EQUAL);
   }
 
   @Override
