@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       ServeCommand.class,
       ExplainCommand.class,
+      dev.mirrorgate.webhook.cli.ExplainUpdateCommand.class,
       CertsCommand.class,
       CommandLine.HelpCommand.class
     })

@@ -104,7 +104,10 @@ public final class UpdateDecider {
     StringBuilder reason =
         new StringBuilder(policy.name()).append(" accepts ").append(shortly(best));
     if (container.current().hasTag(best.tag())) {
-      reason.append(", a new digest of the running tag");
+      reason.append(
+          best.digest() == null
+              ? ", a push of the running tag"
+              : ", a new digest of the running tag");
     }
     if (accepted.size() > 1) {
       reason.append(", the best of ").append(accepted.size()).append(" accepted");
