@@ -40,9 +40,12 @@ public record TrackedContainer(
     Objects.requireNonNull(policySource, "policySource");
   }
 
-  /** Whether a pushed or listed image is of this container's repository. */
+  /**
+   * Whether a pushed or listed image is of this container's repository (hosts compare without case;
+   * paths are lowercase by the grammar).
+   */
   public boolean follows(ImageReference image) {
-    return repository.equals(image.name());
+    return repository.equalsIgnoreCase(image.name());
   }
 
   /**
