@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
       ServeCommand.class,
       ControllerCommand.class,
       ExplainCommand.class,
+      dev.mirrorgate.webhook.cli.ExplainUpdateCommand.class,
       CertsCommand.class,
       CommandLine.HelpCommand.class
     })

@@ -26,6 +26,25 @@ class LayeringTest {
   }
 
   @Test
+  void pushToDeployDecisionsArePure() {
+    noClasses()
+        .that()
+        .resideInAPackage("dev.mirrorgate.common.update..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "io.vertx..",
+            "io.netty..",
+            "io.kubernetes..",
+            "okhttp3..",
+            "java.net..",
+            "java.nio.file..",
+            "java.net.http..",
+            "dev.mirrorgate.common.kube..")
+        .check(CLASSES);
+  }
+
+  @Test
   void thePkiCoreIsPureOnlyItsStoreTalksToKubernetes() {
     noClasses()
         .that()
