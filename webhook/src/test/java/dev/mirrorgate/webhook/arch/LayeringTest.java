@@ -67,14 +67,75 @@ class LayeringTest {
         .check(CLASSES);
   }
 
+  /** The packages of the admission path: tiny, fast, independent of the cluster's size. */
+  private static final String[] ADMISSION = {
+    "dev.mirrorgate.webhook.admission..",
+    "dev.mirrorgate.webhook.mutation..",
+    "dev.mirrorgate.webhook.server..",
+    "dev.mirrorgate.webhook.mapping..",
+    "dev.mirrorgate.webhook.metrics.."
+  };
+
+  /** The packages of the controller: controllers, push-to-deploy, UI. */
+  private static final String[] CONTROL_PLANE = {
+    "dev.mirrorgate.webhook.controller..",
+    "dev.mirrorgate.webhook.mirror..",
+    "dev.mirrorgate.webhook.registry..",
+    "dev.mirrorgate.webhook.deploy..",
+    "dev.mirrorgate.webhook.ui.."
+  };
+
   @Test
-  void noGeneratedKubernetesModelsInAdmission() {
+  void generatedKubernetesModelsOnlyInTheKubernetesWiring() {
+    // Objects are Jackson trees everywhere; client-java's models appear only where its informer
+    // and leader-election machinery demand them.
     noClasses()
         .that()
         .resideInAPackage("dev.mirrorgate.webhook..")
+        .and()
+        .resideOutsideOfPackage("dev.mirrorgate.webhook.kube..")
         .should()
         .dependOnClassesThat()
         .resideInAPackage("io.kubernetes.client.openapi.models..")
+        .check(CLASSES);
+  }
+
+  @Test
+  void theAdmissionPathAndTheControlPlaneNeverImportEachOther() {
+    noClasses()
+        .that()
+        .resideInAnyPackage(ADMISSION)
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(CONTROL_PLANE)
+        .check(CLASSES);
+    noClasses()
+        .that()
+        .resideInAnyPackage(CONTROL_PLANE)
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(ADMISSION)
+        .check(CLASSES);
+  }
+
+  @Test
+  void onlyTheCompositionRootsReachAcrossLayers() {
+    // The shared layers below both halves know neither half nor the command line.
+    noClasses()
+        .that()
+        .resideInAnyPackage(
+            "dev.mirrorgate.webhook.kube..",
+            "dev.mirrorgate.webhook.tls..",
+            "dev.mirrorgate.webhook.owned..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(ADMISSION)
+        .orShould()
+        .dependOnClassesThat()
+        .resideInAnyPackage(CONTROL_PLANE)
+        .orShould()
+        .dependOnClassesThat()
+        .resideInAPackage("dev.mirrorgate.webhook.cli..")
         .check(CLASSES);
   }
 }
