@@ -104,11 +104,6 @@ public final class ControllerApp implements AutoCloseable {
     ControllerRuntime runtime = new ControllerRuntime(election, options.resync);
     KubeRest writes = requests.gated(election::isLeader);
     EventSink events = new EventSink(writes, election.identity(), clock);
-    ControllerParts parts =
-        new ControllerParts(
-            options, requests, writes, watches, events, metrics, runtime, clock, json);
-    parts.register();
-
     Vertx vertx =
         Vertx.vertx(
             new VertxOptions()
@@ -118,6 +113,19 @@ public final class ControllerApp implements AutoCloseable {
     ControllerServer server =
         new ControllerServer(
             vertx, options.bindAddress, options.port, tls, runtime::synced, metrics);
+    ControllerParts parts =
+        new ControllerParts(
+            options,
+            requests,
+            writes,
+            watches,
+            events,
+            metrics,
+            runtime,
+            clock,
+            json,
+            () -> server.tls().trustAnchorPem());
+    parts.register();
     try {
       server.start().await(30, TimeUnit.SECONDS);
     } catch (Exception e) {

@@ -7,6 +7,7 @@ import dev.mirrorgate.webhook.controller.ControllerMetrics;
 import dev.mirrorgate.webhook.controller.ControllerRuntime;
 import dev.mirrorgate.webhook.controller.EventSink;
 import dev.mirrorgate.webhook.controller.OwnedInformers;
+import dev.mirrorgate.webhook.controller.OwnerWriter;
 import dev.mirrorgate.webhook.controller.ReconcileLoop;
 import dev.mirrorgate.webhook.kube.ApiResource;
 import dev.mirrorgate.webhook.kube.Informer;
@@ -20,11 +21,18 @@ import dev.mirrorgate.webhook.mirror.MirrorsDocumentReconciler;
 import dev.mirrorgate.webhook.mirror.RegistryMirrorReconciler;
 import dev.mirrorgate.webhook.mirror.RegistryMirrorRenderer;
 import dev.mirrorgate.webhook.mirror.RegistryMirrorSpecParser;
+import dev.mirrorgate.webhook.owned.OwnedObject;
+import dev.mirrorgate.webhook.registry.RegistryReconciler;
+import dev.mirrorgate.webhook.registry.RegistryRenderer;
+import dev.mirrorgate.webhook.registry.RegistrySources;
+import dev.mirrorgate.webhook.registry.RegistrySpecParser;
 import java.time.Clock;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,7 +52,12 @@ final class ControllerParts {
   private final ControllerRuntime runtime;
   private final Clock clock;
   private final ObjectMapper json;
+  private final Supplier<String> servingCaPem;
 
+  /**
+   * @param servingCaPem the CA of the controller's serving certificate (what registries trust for
+   *     their notifications)
+   */
   ControllerParts(
       ControllerCommand options,
       KubeRest reads,
@@ -54,7 +67,9 @@ final class ControllerParts {
       ControllerMetrics metrics,
       ControllerRuntime runtime,
       Clock clock,
-      ObjectMapper json) {
+      ObjectMapper json,
+      Supplier<String> servingCaPem) {
+    this.servingCaPem = servingCaPem;
     this.options = options;
     this.reads = reads;
     this.writes = writes;
@@ -68,7 +83,9 @@ final class ControllerParts {
 
   void register() {
     String namespace = options.namespace;
-    OwnedInformers owned = new OwnedInformers(watches, runtime);
+    Optional<ApiResource> certificates = served(RegistrySources.CERTIFICATES, "cert-manager");
+    OwnedInformers owned =
+        new OwnedInformers(watches, runtime, certificates.map(List::of).orElse(List.of()));
     // The controller namespace's Secrets: upstream credentials of mirrors (created by users, so
     // not labelled) and the CA; a Secret created or fixed later queues the mirrors naming it.
     Informer controllerSecrets =
@@ -89,6 +106,32 @@ final class ControllerParts {
                 : MirrorMode.HOSTESS);
     RegistryMirrorRenderer renderer = new RegistryMirrorRenderer();
 
+    RegistrySources registries =
+        new RegistrySources(
+            runtime.informer(
+                new Informer(
+                    watches,
+                    RegistrySources.REGISTRIES,
+                    ListQuery.all(),
+                    Informer.WITHOUT_MANAGED_FIELDS)));
+    DocumentTrigger documentTrigger = new DocumentTrigger();
+    RegistryReconciler registryReconciler =
+        new RegistryReconciler(
+            registries,
+            owned,
+            controllerSecrets,
+            certificates,
+            reads,
+            writes,
+            new OwnerWriter("registry", owned, writes, metrics, events, clock),
+            events,
+            authority,
+            new RegistryRenderer(),
+            namespace,
+            servingCaPem,
+            clock,
+            documentTrigger);
+
     MirrorsDocumentReconciler document =
         new MirrorsDocumentReconciler(
             mirrors,
@@ -98,20 +141,25 @@ final class ControllerParts {
             new Applier(writes, metrics, "mirrors-document"),
             events,
             namespace,
-            List.of());
+            List.of(registryReconciler::mirrorsEntries));
     ReconcileLoop documentLoop =
         runtime.loop(
             new ReconcileLoop(document, 1, runtime::isLeader, metrics),
             () -> List.of(MirrorsDocumentReconciler.NAME));
     Runnable documentChanged = () -> documentLoop.enqueue(MirrorsDocumentReconciler.NAME);
+    documentTrigger.target = documentChanged;
+    ReconcileLoop registryLoop =
+        runtime.loop(
+            new ReconcileLoop(registryReconciler, options.workers, runtime::isLeader, metrics),
+            () -> registryKeys(registries, owned));
+    registries.informer().onChange(cr -> registryLoop.enqueue(cr.key()));
 
     RegistryMirrorReconciler mirrorReconciler =
         new RegistryMirrorReconciler(
             mirrors,
-            owned,
             controllerSecrets,
+            new OwnerWriter("registrymirror", owned, writes, metrics, events, clock),
             writes,
-            new Applier(writes, metrics, "registrymirror"),
             events,
             authority,
             renderer,
@@ -132,6 +180,7 @@ final class ControllerParts {
     owned.onChange(
         object -> {
           object.ownerName(RegistryMirrorSpecParser.KIND).ifPresent(mirrorLoop::enqueue);
+          registryOf(object).ifPresent(registryLoop::enqueue);
           if (namespace.equals(object.namespace())) {
             if (MirrorsDocumentReconciler.NAME.equals(object.name())
                 || "Service".equals(object.getKind())) {
@@ -143,6 +192,62 @@ final class ControllerParts {
             }
           }
         });
+  }
+
+  /**
+   * Queues the mirrors document; set once its loop exists (the registries' reconciler needs it).
+   */
+  private static final class DocumentTrigger implements Runnable {
+    private volatile Runnable target = () -> {};
+
+    @Override
+    public void run() {
+      target.run();
+    }
+  }
+
+  /** {@code resource}, when the API server serves it. */
+  private Optional<ApiResource> served(ApiResource resource, String what) {
+    try {
+      reads.list(resource, ListQuery.all(), null);
+      log.info("{} is served: managing {} too", resource, what);
+      return Optional.of(resource);
+    } catch (KubeException e) {
+      if (!e.notFound()) {
+        log.warn("cannot tell whether {} is served: {}", resource, e.getMessage());
+      }
+      return Optional.empty();
+    }
+  }
+
+  /** The key of the Registry owning {@code object} (a Registry's objects live in its namespace). */
+  private static Optional<String> registryOf(KubeObject object) {
+    if (object.namespace() == null) {
+      return Optional.empty();
+    }
+    Optional<String> byReference = object.ownerName(RegistrySpecParser.KIND);
+    if (byReference.isPresent()) {
+      return Optional.of(object.namespace() + "/" + byReference.get());
+    }
+    // A kept PVC has no ownerReference: its labels name the Registry.
+    Map<String, String> labels = object.labels();
+    if (RegistryRenderer.APP.equals(labels.get(OwnedObject.NAME))
+        && labels.containsKey(OwnedObject.INSTANCE)) {
+      return Optional.of(object.namespace() + "/" + labels.get(OwnedObject.INSTANCE));
+    }
+    return Optional.empty();
+  }
+
+  /** Every Registry key: those with a CR, and owners of objects whose CR may be gone. */
+  private static List<String> registryKeys(RegistrySources registries, OwnedInformers owned) {
+    Set<String> keys = new LinkedHashSet<>();
+    registries.all().forEach(cr -> keys.add(cr.key()));
+    for (KubeObject object : owned.all()) {
+      object
+          .ownerName(RegistrySpecParser.KIND)
+          .ifPresent(n -> keys.add(object.namespace() + "/" + n));
+    }
+    return List.copyOf(keys);
   }
 
   /** The informer on mirror-operator's RegistryMirrors, when the API server serves them. */

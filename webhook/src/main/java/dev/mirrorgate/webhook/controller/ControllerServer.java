@@ -72,6 +72,11 @@ public final class ControllerServer {
         .onSuccess(s -> server = s);
   }
 
+  /** The certificate being served. */
+  public TlsMaterial tls() {
+    return tls;
+  }
+
   /** The port bound (useful with port 0). */
   public int port() {
     return server == null ? -1 : server.actualPort();

@@ -29,9 +29,12 @@ public final class OwnedInformers {
 
   private final Map<ApiResource, Informer> informers;
 
-  public OwnedInformers(KubeRest watches, ControllerRuntime runtime) {
+  /**
+   * @param extraKinds further owned kinds the cluster serves (cert-manager's Certificates)
+   */
+  public OwnedInformers(KubeRest watches, ControllerRuntime runtime, List<ApiResource> extraKinds) {
     this.informers =
-        KINDS.stream()
+        java.util.stream.Stream.concat(KINDS.stream(), extraKinds.stream())
             .collect(
                 java.util.stream.Collectors.toMap(
                     kind -> kind,

@@ -69,6 +69,15 @@ public final class TlsMaterial {
         Buffer.buffer(leaf.certificateChainPem()), Buffer.buffer(leaf.privateKeyPem()), leaf);
   }
 
+  /**
+   * What a client must trust for this certificate: the last certificate of the chain (the CA that
+   * issued the leaf, or the leaf itself when it stands alone), as PEM.
+   */
+  public String trustAnchorPem() {
+    List<X509Certificate> chain = certificate.chain();
+    return dev.mirrorgate.certs.Pem.encodeCertificates(List.of(chain.get(chain.size() - 1)));
+  }
+
   /** The leaf being served. */
   public X509Certificate leaf() {
     return certificate.certificate();
