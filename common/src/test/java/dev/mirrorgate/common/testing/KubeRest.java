@@ -76,6 +76,18 @@ public final class KubeRest {
     return documents;
   }
 
+  /**
+   * mirror-operator's own CRD ({@code registrymirrors.k8s.osp.tech}, v1, no schema beyond
+   * preserve-unknown-fields): a test fixture for the legacy RegistryMirrors, not shipped.
+   */
+  public static JsonNode legacyRegistryMirrorCrd() {
+    try (var in = KubeRest.class.getResourceAsStream("registrymirrors.k8s.osp.tech.yaml")) {
+      return YAML.readTree(in);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /** One YAML document as a tree. */
   public static ObjectNode yaml(String text) {
     try {
@@ -142,9 +154,18 @@ public final class KubeRest {
 
   /** POST to the object's collection, strict field validation. */
   public Result create(JsonNode object) throws IOException {
+    return create(object, false);
+  }
+
+  /** POST to the object's collection, strict field validation, maybe as a dry run. */
+  public Result create(JsonNode object, boolean dryRun) throws IOException {
     return send(
         new Request.Builder()
-            .url(api.url() + collectionPath(object) + "?fieldValidation=Strict")
+            .url(
+                api.url()
+                    + collectionPath(object)
+                    + "?fieldValidation=Strict"
+                    + (dryRun ? "&dryRun=All" : ""))
             .post(RequestBody.create(JSON.writeValueAsString(object), JSON_TYPE))
             .build());
   }

@@ -88,7 +88,10 @@ public final class Syntax {
     try {
       prefix = RepositoryPrefix.parse(value);
     } catch (InvalidImageReferenceException e) {
-      return problem + ": " + e.reason();
+      String repeated = "\"" + value + "\" is not a registry host";
+      return e.reason().startsWith(repeated)
+          ? problem + e.reason().substring(repeated.length())
+          : problem + ": " + e.reason();
     }
     if (!prefix.path().isEmpty() || !prefix.domain().equals(value)) {
       return prefix.path().isEmpty()

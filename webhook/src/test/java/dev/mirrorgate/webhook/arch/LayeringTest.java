@@ -2,6 +2,8 @@ package dev.mirrorgate.webhook.arch;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
@@ -84,6 +86,35 @@ class LayeringTest {
     "dev.mirrorgate.webhook.deploy..",
     "dev.mirrorgate.webhook.ui.."
   };
+
+  /**
+   * What the reconcilers call to turn a CR into the objects it owns takes values and returns
+   * values: the shared {@code owned} package, and the specs, parsers and renderers of {@code
+   * mirror} and {@code registry} (the reconcilers beside them talk to the API).
+   */
+  @Test
+  void theControllersSpecsParsersAndRenderersArePure() {
+    DescribedPredicate<JavaClass> pure =
+        DescribedPredicate.describe(
+            "the controllers' specs, parsers and renderers",
+            c ->
+                c.getPackageName().startsWith("dev.mirrorgate.webhook.owned")
+                    || (c.getPackageName().matches("dev\\.mirrorgate\\.webhook\\.(mirror|registry)")
+                        && c.getSimpleName()
+                            .matches(".*(Spec|SpecParser|Renderer|Mode|Inputs|Endpoint)")));
+    noClasses()
+        .that(pure)
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "io.kubernetes..",
+            "io.vertx..",
+            "io.netty..",
+            "okhttp3..",
+            "java.net.http..",
+            "java.nio.file..")
+        .check(CLASSES);
+  }
 
   @Test
   void generatedKubernetesModelsOnlyInTheKubernetesWiring() {
