@@ -206,17 +206,33 @@ final class ControllerParts {
     }
   }
 
-  /** {@code resource}, when the API server serves it. */
+  /**
+   * {@code resource}, when the API server serves it. Only a 404 means it is not: right after a CRD
+   * is installed the API answers 429 ("storage is (re)initializing") for a moment, and an API
+   * server that is away is waited for, up to half a minute.
+   */
   private Optional<ApiResource> served(ApiResource resource, String what) {
-    try {
-      reads.list(resource, ListQuery.all(), null);
-      log.info("{} is served: managing {} too", resource, what);
-      return Optional.of(resource);
-    } catch (KubeException e) {
-      if (!e.notFound()) {
-        log.warn("cannot tell whether {} is served: {}", resource, e.getMessage());
+    long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
+    while (true) {
+      try {
+        reads.list(resource, ListQuery.all(), null);
+        log.info("{} is served: managing {} too", resource, what);
+        return Optional.of(resource);
+      } catch (KubeException e) {
+        if (e.notFound()) {
+          return Optional.empty();
+        }
+        if (System.nanoTime() > deadline) {
+          log.warn("cannot tell whether {} is served, assuming not: {}", resource, e.getMessage());
+          return Optional.empty();
+        }
       }
-      return Optional.empty();
+      try {
+        Thread.sleep(500); // the API server is starting or initializing the resource's storage
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return Optional.empty();
+      }
     }
   }
 
@@ -252,21 +268,12 @@ final class ControllerParts {
 
   /** The informer on mirror-operator's RegistryMirrors, when the API server serves them. */
   private Optional<Informer> legacyMirrors() {
-    try {
-      reads.list(MirrorSources.LEGACY_REGISTRY_MIRRORS, ListQuery.all(), null);
-    } catch (KubeException e) {
-      if (e.notFound()) {
-        log.info("k8s.osp.tech/v1 RegistryMirrors are not served: only mirrorgate.dev's managed");
-      } else {
-        log.warn(
-            "cannot tell whether k8s.osp.tech/v1 RegistryMirrors are served: {}", e.getMessage());
-      }
-      return Optional.empty();
-    }
-    log.info("managing mirror-operator's k8s.osp.tech/v1 RegistryMirrors too");
-    return Optional.of(
-        runtime.informer(
-            new Informer(watches, MirrorSources.LEGACY_REGISTRY_MIRRORS, ListQuery.all())));
+    return served(MirrorSources.LEGACY_REGISTRY_MIRRORS, "mirror-operator's RegistryMirrors")
+        .map(
+            resource ->
+                runtime.informer(
+                    new Informer(
+                        watches, resource, ListQuery.all(), Informer.WITHOUT_MANAGED_FIELDS)));
   }
 
   /** Every mirror name: those with a CR, and owners of objects whose CR may be gone. */
