@@ -53,6 +53,13 @@ public final class OwnerWriter {
     this.clock = clock;
   }
 
+  /** The API server refused an owned object as rendered (422): reported on the owner. */
+  public static final class Rejected extends KubeException {
+    public Rejected(String message) {
+      super(422, message);
+    }
+  }
+
   /**
    * Applies {@code rendered} for {@code owner}.
    *
@@ -63,9 +70,27 @@ public final class OwnerWriter {
       KubeObject owner, ApiResource kind, ObjectNode rendered, boolean reconciledBefore)
       throws KubeException {
     DesiredObject desired = DesiredObject.of(rendered);
-    Applied applied =
-        applier.apply(
-            kind, desired, owned.get(kind, desired.namespace(), desired.name()), reconciledBefore);
+    Optional<KubeObject> observed = owned.get(kind, desired.namespace(), desired.name());
+    Applied applied;
+    try {
+      applied = applier.apply(kind, desired, observed, reconciledBefore);
+    } catch (KubeException e) {
+      if (e.status() != 422) {
+        throw e;
+      }
+      throw new Rejected(
+          kind.kind()
+              + " "
+              + desired.namespace()
+              + "/"
+              + desired.name()
+              + ": "
+              + e.getMessage()
+              + (observed.isEmpty()
+                  ? " (an object of that name exists that mirrorgate does not manage, e.g."
+                      + " mirror-operator's: delete it to let mirrorgate take over; PVCs are kept)"
+                  : ""));
+    }
     if (applied.change().wrote()) {
       String what = kind.kind() + " " + desired.namespace() + "/" + desired.name();
       switch (applied.change()) {

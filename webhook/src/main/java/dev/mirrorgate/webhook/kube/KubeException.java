@@ -4,7 +4,7 @@ package dev.mirrorgate.webhook.kube;
  * The API server refused a request (HTTP status and its Status message), or it could not be reached
  * (status 0). Checked: every caller decides whether to retry.
  */
-public final class KubeException extends Exception {
+public class KubeException extends Exception {
   private final int status;
 
   public KubeException(int status, String message) {

@@ -32,6 +32,10 @@ public final class MirrorSources {
   private final Optional<Informer> legacy;
   private final RegistryMirrorSpecParser parser;
   private final RegistryMirrorSpecParser legacyParser;
+  private final java.util.concurrent.ConcurrentMap<String, Parsed<RegistryMirrorSpec>> parsed =
+      new java.util.concurrent.ConcurrentHashMap<>();
+  private final java.util.concurrent.ConcurrentMap<String, String> parsedVersions =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   /**
    * @param legacy the informer on {@code k8s.osp.tech/v1} RegistryMirrors when that API is served
@@ -52,9 +56,47 @@ public final class MirrorSources {
     return legacy.flatMap(l -> l.get(null, name)).map(o -> new Found(LEGACY_REGISTRY_MIRRORS, o));
   }
 
+  /** The CR read into a spec; each version of an object is parsed once. */
   public Parsed<RegistryMirrorSpec> parse(KubeObject cr) {
+    String version = cr.getApiVersion() + "/" + cr.uid() + "@" + cr.resourceVersion();
+    Parsed<RegistryMirrorSpec> cached = parsed.get(cr.name());
+    if (cached != null && version.equals(parsedVersions.get(cr.name()))) {
+      return cached;
+    }
     boolean isLegacy = RegistryMirrorSpecParser.LEGACY_API_VERSION.equals(cr.getApiVersion());
-    return (isLegacy ? legacyParser : parser).parse(cr.node());
+    Parsed<RegistryMirrorSpec> result = (isLegacy ? legacyParser : parser).parse(cr.node());
+    parsed.put(cr.name(), result);
+    parsedVersions.put(cr.name(), version);
+    return result;
+  }
+
+  /**
+   * The valid mirror that serves the same upstream as {@code spec} and was created before it (the
+   * name breaks a tie): only the first one is listed, the later one is reported.
+   */
+  public Optional<String> earlierMirrorOf(KubeObject cr, RegistryMirrorSpec spec) {
+    String created = cr.node().path("metadata").path("creationTimestamp").asText("");
+    String earliest = null;
+    String earliestCreated = null;
+    for (Found other : all().values()) {
+      KubeObject object = other.object();
+      if (object.name().equals(cr.name()) || object.deleting()) {
+        continue;
+      }
+      Parsed<RegistryMirrorSpec> otherSpec = parse(object);
+      if (!otherSpec.isValid() || !otherSpec.get().upstream().equals(spec.upstream())) {
+        continue;
+      }
+      String otherCreated = object.node().path("metadata").path("creationTimestamp").asText("");
+      int order = otherCreated.compareTo(created);
+      if (order < 0 || (order == 0 && object.name().compareTo(cr.name()) < 0)) {
+        if (earliest == null || otherCreated.compareTo(earliestCreated) < 0) {
+          earliest = object.name();
+          earliestCreated = otherCreated;
+        }
+      }
+    }
+    return Optional.ofNullable(earliest);
   }
 
   /** Every RegistryMirror by name, mirrorgate.dev's winning a shared name. */

@@ -97,6 +97,9 @@ public final class MirrorsDocumentReconciler implements Reconciler {
         continue;
       }
       RegistryMirrorSpec spec = parsed.get();
+      if (sources.earlierMirrorOf(cr, spec).isPresent()) {
+        continue; // reported on the CR: one mirror per upstream
+      }
       Optional<String> clusterIp =
           owned
               .get(ApiResource.SERVICES, namespace, spec.serviceName())
@@ -114,7 +117,7 @@ public final class MirrorsDocumentReconciler implements Reconciler {
     for (Function<MirrorsDocument, List<Mirror>> source : otherEntries) {
       entries.addAll(source.apply(current));
     }
-    String text = MirrorsDocumentRenderer.render(new MirrorsDocument(entries));
+    String text = MirrorsDocumentRenderer.render(new MirrorsDocument(distinct(entries)));
 
     ObjectNode configMap = JsonNodeFactory.instance.objectNode();
     configMap.put("apiVersion", "v1").put("kind", "ConfigMap");
@@ -153,6 +156,27 @@ public final class MirrorsDocumentReconciler implements Reconciler {
       }
     }
     return Result.done();
+  }
+
+  /**
+   * The entries with no two sharing a name or an upstream (the node agent refuses such a document):
+   * the first of each is kept; the controllers report the later ones on their CRs.
+   */
+  static List<Mirror> distinct(List<Mirror> entries) {
+    java.util.Set<String> names = new java.util.HashSet<>();
+    java.util.Set<String> upstreams = new java.util.HashSet<>();
+    List<Mirror> kept = new ArrayList<>();
+    for (Mirror mirror : entries) {
+      if (names.add(mirror.name()) && upstreams.add(mirror.upstream())) {
+        kept.add(mirror);
+      } else {
+        log.warn(
+            "mirror left out of the document: its name or upstream is taken",
+            StructuredArguments.keyValue("mirror", mirror.name()),
+            StructuredArguments.keyValue("upstream", mirror.upstream()));
+      }
+    }
+    return kept;
   }
 
   private static MirrorsDocument current(Optional<KubeObject> configMap) {

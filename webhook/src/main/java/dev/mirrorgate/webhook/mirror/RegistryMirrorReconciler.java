@@ -111,6 +111,30 @@ public final class RegistryMirrorReconciler implements Reconciler {
         return Result.done(); // the Secret's change queues this mirror again
       }
     }
+    Optional<String> earlier = sources.earlierMirrorOf(cr, spec);
+    if (earlier.isPresent()) {
+      notReady(
+          found.get(),
+          "UpstreamConflict",
+          "spec.upstream: RegistryMirror "
+              + earlier.get()
+              + " already mirrors "
+              + spec.upstream()
+              + "; nodes can use one mirror per upstream");
+      return Result.done();
+    }
+    try {
+      return converge(found.get(), spec, credentials);
+    } catch (OwnerWriter.Rejected e) {
+      notReady(found.get(), "ApplyRejected", e.getMessage());
+      return Result.after(Duration.ofMinutes(1));
+    }
+  }
+
+  private Result converge(
+      MirrorSources.Found found, RegistryMirrorSpec spec, Optional<KubeObject> credentials)
+      throws Exception {
+    KubeObject cr = found.object();
     boolean before = cr.node().path("status").has("observedGeneration");
 
     Applied service =
@@ -164,7 +188,7 @@ public final class RegistryMirrorReconciler implements Reconciler {
                     + " replicas ready; nodes fall back to "
                     + spec.upstream()
                     + " meanwhile");
-    writeStatus(found.get(), fields, condition);
+    writeStatus(found, fields, condition);
     mirrorsChanged.run();
     Duration untilRenewal =
         Duration.between(clock.instant(), RenewalPolicy.forLeaves().renewAt(leaf.certificate()));

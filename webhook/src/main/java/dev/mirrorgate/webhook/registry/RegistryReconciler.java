@@ -143,6 +143,26 @@ public final class RegistryReconciler implements Reconciler {
               + " install cert-manager or remove issuerRef to use mirrorgate's CA",
           Result.done());
     }
+    Optional<String> earlier = earlierWithPort(cr, spec);
+    if (earlier.isPresent()) {
+      return notReady(
+          cr,
+          "NodeLocalPortConflict",
+          "spec.nodeLocal.port: Registry "
+              + earlier.get()
+              + " already serves localhost:"
+              + spec.nodeLocalPort().getAsInt()
+              + " on every node",
+          Result.done());
+    }
+    try {
+      return converge(cr, spec);
+    } catch (OwnerWriter.Rejected e) {
+      return notReady(cr, "ApplyRejected", e.getMessage(), Result.after(Duration.ofMinutes(1)));
+    }
+  }
+
+  private Result converge(KubeObject cr, RegistrySpec spec) throws Exception {
     boolean before = cr.node().path("status").has("observedGeneration");
 
     Applied service = writer.apply(cr, ApiResource.SERVICES, renderer.service(spec), before);
@@ -271,6 +291,30 @@ public final class RegistryReconciler implements Reconciler {
       }
     }
     return entries;
+  }
+
+  /** The Registry created before {@code cr} that claims the same node-local port, if any. */
+  private Optional<String> earlierWithPort(KubeObject cr, RegistrySpec spec) {
+    if (spec.nodeLocalPort().isEmpty()) {
+      return Optional.empty();
+    }
+    String created = cr.node().path("metadata").path("creationTimestamp").asText("");
+    return sources.all().stream()
+        .filter(other -> !other.key().equals(cr.key()) && !other.deleting())
+        .filter(
+            other -> {
+              Parsed<RegistrySpec> parsed = sources.parse(other);
+              return parsed.isValid() && parsed.get().nodeLocalPort().equals(spec.nodeLocalPort());
+            })
+        .filter(
+            other -> {
+              String otherCreated =
+                  other.node().path("metadata").path("creationTimestamp").asText("");
+              int order = otherCreated.compareTo(created);
+              return order < 0 || (order == 0 && other.key().compareTo(cr.key()) < 0);
+            })
+        .map(KubeObject::key)
+        .findFirst();
   }
 
   private List<ApiResource> ownedKinds() {

@@ -295,6 +295,43 @@ class RegistryMirrorControllerIT {
   }
 
   @Test
+  void aSecondMirrorOfTheSameUpstreamAndAForeignStatefulSetAreReported() throws Exception {
+    rest().apply(MirrorSources.REGISTRY_MIRRORS, mirror("first", "upstream: gcr.io"));
+    await().atMost(WAIT).until(() -> entry("first").isPresent());
+    rest().apply(MirrorSources.REGISTRY_MIRRORS, mirror("second", "upstream: gcr.io"));
+    await()
+        .atMost(WAIT)
+        .until(() -> "UpstreamConflict".equals(ready("second").path("reason").asText()));
+    assertThat(ready("second").path("message").asText()).contains("first", "gcr.io");
+    assertThat(entry("second")).isEmpty();
+
+    // mirror-operator's StatefulSet of the same name: its selector cannot change.
+    rest()
+        .apply(
+            ApiResource.STATEFUL_SETS,
+            ControllerFixture.yaml(
+                """
+                apiVersion: apps/v1
+                kind: StatefulSet
+                metadata: {name: registry-mirror-taken, namespace: %s}
+                spec:
+                  serviceName: registry-mirror-taken-headless
+                  selector: {matchLabels: {app: docker-registry, mirror: taken}}
+                  template:
+                    metadata: {labels: {app: docker-registry, mirror: taken}}
+                    spec:
+                      containers: [{name: nginx, image: nginx}]
+                """
+                    .formatted(ns)));
+    rest().apply(MirrorSources.REGISTRY_MIRRORS, mirror("taken", "upstream: taken.example"));
+    await()
+        .atMost(WAIT)
+        .until(() -> "ApplyRejected".equals(ready("taken").path("reason").asText()));
+    assertThat(ready("taken").path("message").asText())
+        .contains("StatefulSet " + ns + "/registry-mirror-taken", "delete it");
+  }
+
+  @Test
   void deletingTheMirrorRemovesItsObjectsAndItsEntry() throws Exception {
     rest().apply(MirrorSources.REGISTRY_MIRRORS, mirror("gone", "upstream: registry.k8s.io"));
     await().atMost(WAIT).until(() -> entry("gone").isPresent());
