@@ -62,6 +62,7 @@ public final class JsonLogging extends ContextAwareBase implements Configurator 
     async.addAppender(console);
     async.start();
 
+    context.addTurboFilter(new ClientShutdownNoise());
     context.getLogger("io.netty").setLevel(Level.WARN);
     context.getLogger("io.vertx").setLevel(Level.INFO);
     ch.qos.logback.classic.Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
@@ -73,6 +74,32 @@ public final class JsonLogging extends ContextAwareBase implements Configurator 
     hook.setContext(context);
     Runtime.getRuntime().addShutdownHook(new Thread(hook, "logback-shutdown"));
     return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
+  }
+
+  /**
+   * client-java's informers and leader elector log an ERROR with a stack trace when their threads
+   * are interrupted, which is how they are stopped: at every shutdown, nothing wrong. Those lines
+   * (an {@link InterruptedException} from {@code io.kubernetes.client}) are dropped; every other
+   * line of the library stays.
+   */
+  static final class ClientShutdownNoise extends ch.qos.logback.classic.turbo.TurboFilter {
+    @Override
+    public ch.qos.logback.core.spi.FilterReply decide(
+        org.slf4j.Marker marker,
+        ch.qos.logback.classic.Logger logger,
+        Level level,
+        String format,
+        Object[] params,
+        Throwable t) {
+      boolean interrupted =
+          t instanceof InterruptedException
+              || (params != null
+                  && params.length > 0
+                  && params[params.length - 1] instanceof InterruptedException);
+      return interrupted && logger.getName().startsWith("io.kubernetes.client")
+          ? ch.qos.logback.core.spi.FilterReply.DENY
+          : ch.qos.logback.core.spi.FilterReply.NEUTRAL;
+    }
   }
 
   /** {@code MIRRORGATE_LOG_LEVEL}, INFO when unset; an unknown name falls back to INFO too. */

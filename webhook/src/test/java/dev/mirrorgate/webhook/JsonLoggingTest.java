@@ -76,4 +76,28 @@ class JsonLoggingTest {
     assertThat(json.has("caller_class_name")).isFalse();
     context.stop();
   }
+
+  @ParameterizedTest(name = "{0} with {1}: {2}")
+  @CsvSource(
+      textBlock =
+          """
+          io.kubernetes.client.informer.cache.Controller, interrupted, DENY
+          io.kubernetes.client.extended.leaderelection.LeaderElector, interrupted, DENY
+          io.kubernetes.client.informer.cache.Controller, failure, NEUTRAL
+          dev.mirrorgate.webhook.controller.ReconcileLoop, interrupted, NEUTRAL
+          """)
+  void onlyClientJavasInterruptedShutdownLinesAreDropped(
+      String logger, String throwable, String reply) {
+    LoggerContext context = configured(Map.of());
+    Throwable t =
+        "interrupted".equals(throwable)
+            ? new InterruptedException()
+            : new IllegalStateException("broken");
+    assertThat(
+            context
+                .getTurboFilterList()
+                .getTurboFilterChainDecision(
+                    null, context.getLogger(logger), Level.ERROR, "failed", null, t))
+        .hasToString(reply);
+  }
 }

@@ -43,6 +43,7 @@ public final class ControllerApp implements AutoCloseable {
   private final LeaderElection election;
   private final ControllerMetrics metrics;
   private final SecretCertificateSource secretSource;
+  private final ControllerParts parts;
 
   private ControllerApp(
       Vertx vertx,
@@ -50,8 +51,10 @@ public final class ControllerApp implements AutoCloseable {
       ControllerServer server,
       LeaderElection election,
       ControllerMetrics metrics,
-      SecretCertificateSource secretSource) {
+      SecretCertificateSource secretSource,
+      ControllerParts parts) {
     this.secretSource = secretSource;
+    this.parts = parts;
     this.vertx = vertx;
     this.runtime = runtime;
     this.server = server;
@@ -144,7 +147,7 @@ public final class ControllerApp implements AutoCloseable {
         server.port(),
         options.namespace,
         election.identity());
-    return new ControllerApp(vertx, runtime, server, election, metrics, secretSource);
+    return new ControllerApp(vertx, runtime, server, election, metrics, secretSource, parts);
   }
 
   /** The Pod name (Downward API), else the host name, made unique per process. */
@@ -174,12 +177,18 @@ public final class ControllerApp implements AutoCloseable {
     return runtime.synced();
   }
 
+  /** Where pushed images enter push-to-deploy (the intake's sink). */
+  public void pushed(java.util.List<dev.mirrorgate.common.update.intake.PushEvent> events) {
+    parts.pushWindows().accept(events);
+  }
+
   public ControllerMetrics metrics() {
     return metrics;
   }
 
   @Override
   public void close() {
+    parts.close();
     if (secretSource != null) {
       secretSource.close();
     }

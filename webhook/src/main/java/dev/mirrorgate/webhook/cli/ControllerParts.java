@@ -9,6 +9,14 @@ import dev.mirrorgate.webhook.controller.EventSink;
 import dev.mirrorgate.webhook.controller.OwnedInformers;
 import dev.mirrorgate.webhook.controller.OwnerWriter;
 import dev.mirrorgate.webhook.controller.ReconcileLoop;
+import dev.mirrorgate.webhook.deploy.AnnotationProblems;
+import dev.mirrorgate.webhook.deploy.DecisionLog;
+import dev.mirrorgate.webhook.deploy.ImageUpdateHistory;
+import dev.mirrorgate.webhook.deploy.ImageUpdateReconciler;
+import dev.mirrorgate.webhook.deploy.ImageUpdates;
+import dev.mirrorgate.webhook.deploy.PushWindows;
+import dev.mirrorgate.webhook.deploy.Rollouts;
+import dev.mirrorgate.webhook.deploy.WorkloadIndex;
 import dev.mirrorgate.webhook.kube.ApiResource;
 import dev.mirrorgate.webhook.kube.Informer;
 import dev.mirrorgate.webhook.kube.KubeException;
@@ -81,7 +89,56 @@ final class ControllerParts {
     this.json = json;
   }
 
+  /** Where pushed images go (the intake's sink). */
+  private PushWindows pushWindows;
+
+  PushWindows pushWindows() {
+    return pushWindows;
+  }
+
+  void close() {
+    if (pushWindows != null) {
+      pushWindows.close();
+    }
+  }
+
   void register() {
+    registerMirrorsAndRegistries();
+    registerPushToDeploy();
+  }
+
+  private void registerPushToDeploy() {
+    ProblemTrigger problems = new ProblemTrigger();
+    WorkloadIndex index = new WorkloadIndex(watches, problems);
+    index.informers().forEach(runtime::informer);
+    ReconcileLoop problemLoop =
+        runtime.loop(
+            new ReconcileLoop(new AnnotationProblems(index, events), 1, runtime::isLeader, metrics),
+            () -> index.all().stream().map(WorkloadIndex.Entry::key).toList());
+    problems.loop = problemLoop;
+    Informer imageUpdates =
+        runtime.informer(
+            new Informer(
+                watches, ImageUpdates.RESOURCE, ListQuery.all(), Informer.WITHOUT_MANAGED_FIELDS));
+    ImageUpdates updates = new ImageUpdates(reads);
+    ImageUpdateHistory history = new ImageUpdateHistory(imageUpdates);
+    // Every replica applies the pushes it receives (conditional patches make that safe); the
+    // approvals, expiry and recovery of ImageUpdates run on the leader.
+    Rollouts rollouts =
+        new Rollouts(index, reads, updates, history::pendingOf, events, decisions, metrics, clock);
+    ImageUpdateReconciler reconciler =
+        new ImageUpdateReconciler(history, rollouts, updates, writes, events, clock);
+    ReconcileLoop updateLoop =
+        runtime.loop(
+            new ReconcileLoop(reconciler, options.workers, runtime::isLeader, metrics),
+            () -> imageUpdates.list().stream().map(KubeObject::key).toList());
+    imageUpdates.onChange(update -> updateLoop.enqueue(update.key()));
+    pushWindows = new PushWindows(options.debounce, rollouts, 8);
+  }
+
+  private final DecisionLog decisions = new DecisionLog(1000);
+
+  private void registerMirrorsAndRegistries() {
     String namespace = options.namespace;
     Optional<ApiResource> certificates = served(RegistrySources.CERTIFICATES, "cert-manager");
     OwnedInformers owned =
@@ -192,6 +249,20 @@ final class ControllerParts {
             }
           }
         });
+  }
+
+  /** Queues a workload for its annotation problems; set once the loop exists. */
+  private static final class ProblemTrigger
+      implements java.util.function.Consumer<WorkloadIndex.Entry> {
+    private volatile ReconcileLoop loop;
+
+    @Override
+    public void accept(WorkloadIndex.Entry entry) {
+      ReconcileLoop target = loop;
+      if (target != null && !entry.tracking().problems().isEmpty()) {
+        target.enqueue(entry.key());
+      }
+    }
   }
 
   /**

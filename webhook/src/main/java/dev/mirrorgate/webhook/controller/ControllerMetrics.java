@@ -27,7 +27,21 @@ public final class ControllerMetrics {
   private final ConcurrentMap<String, Counter> counters = new ConcurrentHashMap<>();
   private final ConcurrentMap<String, Timer> timers = new ConcurrentHashMap<>();
 
+  private final Timer applyLatency;
+
   public ControllerMetrics() {
+    applyLatency =
+        Timer.builder("mirrorgate.deploy.apply.duration")
+            .description("From the first push of a window to the workload patched")
+            .serviceLevelObjectives(
+                Duration.ofMillis(50),
+                Duration.ofMillis(100),
+                Duration.ofMillis(250),
+                Duration.ofMillis(500),
+                Duration.ofSeconds(1),
+                Duration.ofSeconds(2),
+                Duration.ofSeconds(5))
+            .register(registry);
     new JvmMemoryMetrics().bindTo(registry);
     new JvmGcMetrics().bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);
@@ -106,6 +120,21 @@ public final class ControllerMetrics {
             "reason",
             reason)
         .increment();
+  }
+
+  /** A push-to-deploy decision for one container ({@code outcome}: the engine's fixed set). */
+  public void decided(String outcome) {
+    counter(
+            "mirrorgate.deploy.decisions",
+            "Push-to-deploy decisions per container, by outcome",
+            "outcome",
+            outcome)
+        .increment();
+  }
+
+  /** A workload was patched, {@code nanos} after the first push of its window arrived. */
+  public void applied(long nanos) {
+    applyLatency.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
   }
 
   /** Exposes the depth of a controller's work queue. */

@@ -29,6 +29,7 @@ public final class KubeRest {
   private static final String JSON = "application/json";
   private static final String APPLY = "application/apply-patch+yaml";
   private static final String MERGE = "application/merge-patch+json";
+  private static final String STRATEGIC = "application/strategic-merge-patch+json";
   private static final String[] AUTH = {"BearerToken"};
 
   private final ApiClient client;
@@ -172,6 +173,27 @@ public final class KubeRest {
     List<Pair> params = new ArrayList<>();
     params.add(new Pair("fieldManager", FIELD_MANAGER));
     return object(write("PATCH", resource.objectPath(namespace, name), params, MERGE, patch));
+  }
+
+  /** A JSON merge patch of the status subresource. */
+  public KubeObject mergePatchStatus(
+      ApiResource resource, String namespace, String name, JsonNode patch) throws KubeException {
+    List<Pair> params = new ArrayList<>();
+    params.add(new Pair("fieldManager", FIELD_MANAGER));
+    return object(
+        write("PATCH", resource.objectPath(namespace, name) + "/status", params, MERGE, patch));
+  }
+
+  /**
+   * A strategic merge patch (built-in kinds: lists such as containers merge by name). A {@code
+   * metadata.resourceVersion} in the patch makes the write conditional on it: 409 when the object
+   * changed since the version a decision was made from.
+   */
+  public KubeObject strategicMergePatch(
+      ApiResource resource, String namespace, String name, JsonNode patch) throws KubeException {
+    List<Pair> params = new ArrayList<>();
+    params.add(new Pair("fieldManager", FIELD_MANAGER));
+    return object(write("PATCH", resource.objectPath(namespace, name), params, STRATEGIC, patch));
   }
 
   /**
