@@ -19,6 +19,27 @@ public record ApiResource(
       new ApiResource("apps", "v1", "statefulsets", "StatefulSet", true);
   public static final ApiResource DEPLOYMENTS =
       new ApiResource("apps", "v1", "deployments", "Deployment", true);
+  public static final ApiResource NAMESPACES =
+      new ApiResource("", "v1", "namespaces", "Namespace", false);
+  public static final ApiResource SERVICE_ACCOUNTS = core("serviceaccounts", "ServiceAccount");
+  public static final ApiResource LEASES =
+      new ApiResource("coordination.k8s.io", "v1", "leases", "Lease", true);
+  public static final ApiResource ROLES =
+      new ApiResource("rbac.authorization.k8s.io", "v1", "roles", "Role", true);
+  public static final ApiResource ROLE_BINDINGS =
+      new ApiResource("rbac.authorization.k8s.io", "v1", "rolebindings", "RoleBinding", true);
+  public static final ApiResource CLUSTER_ROLES =
+      new ApiResource("rbac.authorization.k8s.io", "v1", "clusterroles", "ClusterRole", false);
+  public static final ApiResource CLUSTER_ROLE_BINDINGS =
+      new ApiResource(
+          "rbac.authorization.k8s.io", "v1", "clusterrolebindings", "ClusterRoleBinding", false);
+  public static final ApiResource SELF_SUBJECT_ACCESS_REVIEWS =
+      new ApiResource(
+          "authorization.k8s.io",
+          "v1",
+          "selfsubjectaccessreviews",
+          "SelfSubjectAccessReview",
+          false);
   public static final ApiResource CUSTOM_RESOURCE_DEFINITIONS =
       new ApiResource(
           "apiextensions.k8s.io",
@@ -32,6 +53,31 @@ public record ApiResource(
     Objects.requireNonNull(version, "version");
     Objects.requireNonNull(plural, "plural");
     Objects.requireNonNull(kind, "kind");
+  }
+
+  private static final java.util.List<ApiResource> KNOWN =
+      java.util.List.of(
+          CONFIG_MAPS,
+          SECRETS,
+          SERVICES,
+          EVENTS,
+          PERSISTENT_VOLUME_CLAIMS,
+          STATEFUL_SETS,
+          DEPLOYMENTS,
+          NAMESPACES,
+          SERVICE_ACCOUNTS,
+          LEASES,
+          ROLES,
+          ROLE_BINDINGS,
+          CLUSTER_ROLES,
+          CLUSTER_ROLE_BINDINGS);
+
+  /** The resource of a built-in {@code kind} this project uses. */
+  public static ApiResource forKind(String kind) {
+    return KNOWN.stream()
+        .filter(r -> r.kind().equals(kind))
+        .findFirst()
+        .orElseThrow(() -> new IllegalArgumentException("no resource known for kind " + kind));
   }
 
   private static ApiResource core(String plural, String kind) {

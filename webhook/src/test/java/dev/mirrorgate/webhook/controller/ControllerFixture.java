@@ -106,14 +106,20 @@ public final class ControllerFixture implements AutoCloseable {
     }
   }
 
-  /** Starts a controller for {@code namespace} with {@code extraArgs}. */
+  /** Starts a controller for {@code namespace} with {@code extraArgs}, as the admin. */
   public ControllerApp start(String namespace, String... extraArgs) throws Exception {
+    return startAs(api.kubeconfig(), namespace, extraArgs);
+  }
+
+  /** Starts a controller with the credentials of {@code kubeconfig}. */
+  public ControllerApp startAs(Path kubeconfig, String namespace, String... extraArgs)
+      throws Exception {
     List<String> args = new ArrayList<>();
     args.add("--namespace=" + namespace);
     args.add("--port=0");
     args.add("--bind-address=127.0.0.1");
     args.add("--tls-self-signed");
-    args.add("--kubeconfig=" + api.kubeconfig());
+    args.add("--kubeconfig=" + kubeconfig);
     args.addAll(List.of(extraArgs));
     ControllerApp app =
         ControllerApp.start(
