@@ -94,9 +94,33 @@ class ChartMatchesKustomizeIT {
     List<String> differences =
         kustomize.keySet().stream()
             .filter(Predicate.not(k -> kustomize.get(k).equals(chart.get(k))))
-            .map(k -> k + "\n  kustomize: " + kustomize.get(k) + "\n  helm:      " + chart.get(k))
+            .map(k -> k + ": " + String.join("; ", differences(kustomize.get(k), chart.get(k), "")))
             .toList();
     assertThat(differences).as("objects that differ").isEmpty();
+  }
+
+  /** Where two objects differ: "JSON Pointer: kustomize value ≠ helm value". */
+  static List<String> differences(JsonNode kustomize, JsonNode helm, String at) {
+    List<String> found = new ArrayList<>();
+    if (kustomize.isObject() && helm.isObject()) {
+      Set<String> names = new java.util.TreeSet<>();
+      kustomize.fieldNames().forEachRemaining(names::add);
+      helm.fieldNames().forEachRemaining(names::add);
+      for (String name : names) {
+        found.addAll(
+            differences(
+                kustomize.path(name),
+                helm.path(name),
+                at + "/" + name.replace("~", "~0").replace("/", "~1")));
+      }
+    } else if (kustomize.isArray() && helm.isArray() && kustomize.size() == helm.size()) {
+      for (int i = 0; i < kustomize.size(); i++) {
+        found.addAll(differences(kustomize.get(i), helm.get(i), at + "/" + i));
+      }
+    } else if (!kustomize.equals(helm)) {
+      found.add(at + ": kustomize " + kustomize + " ≠ helm " + helm);
+    }
+    return found;
   }
 
   private static String key(Manifest m) {
