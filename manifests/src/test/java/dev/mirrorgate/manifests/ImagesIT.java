@@ -80,16 +80,19 @@ class ImagesIT {
 
   @BeforeAll
   static void imagesWereBuilt() throws IOException {
-    List<String> missing =
-        IMAGES.stream()
-            .map(Image::tar)
-            .filter(t -> !Files.isRegularFile(t))
-            .map(Path::toString)
-            .toList();
+    List<String> missing = new ArrayList<>();
+    for (Image image : IMAGES) {
+      if (!Files.isRegularFile(image.tar()) || !Files.isRegularFile(image.jar())) {
+        missing.add("no " + image.tar() + " or " + image.jar());
+      } else if (Files.getLastModifiedTime(image.tar())
+              .compareTo(Files.getLastModifiedTime(image.jar()))
+          < 0) {
+        missing.add(image.tar() + " is older than " + image.jar());
+      }
+    }
     if (!missing.isEmpty()) {
       String message =
-          "no image tarball "
-              + missing
+          String.join(", ", missing)
               + ": build the images with ./mvnw -Pimages package"
               + " -Dmirrorgate.image.base.tar=\"$(bash .ci/base-image | tail -n1)\""
               + " (bash .ci/test does)";
