@@ -49,17 +49,20 @@ class ChartMatchesKustomizeIT {
           new Case(
               "defaults",
               List.of(),
-              List.of(Manifests.BASE, Manifests.NODE_AGENT),
+              List.of(Manifests.BASE, Manifests.CONTROLLER, Manifests.NODE_AGENT),
               "Namespace/" + NAMESPACE),
           new Case(
               "namespace.create=true",
               List.of("--set", "namespace.create=true"),
-              List.of(Manifests.BASE, Manifests.NODE_AGENT),
+              List.of(Manifests.BASE, Manifests.CONTROLLER, Manifests.NODE_AGENT),
               null),
           new Case(
               "tls.mode=cert-manager",
               List.of("--set", "namespace.create=true", "--set", "tls.mode=cert-manager"),
-              List.of(Path.of("kustomize", "overlays", "cert-manager"), Manifests.NODE_AGENT),
+              List.of(
+                  Path.of("kustomize", "overlays", "cert-manager"),
+                  Manifests.CONTROLLER,
+                  Manifests.NODE_AGENT),
               null));
 
   @ParameterizedTest

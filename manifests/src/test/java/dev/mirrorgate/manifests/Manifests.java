@@ -14,9 +14,10 @@ final class Manifests {
   static final Path BASE = Path.of("kustomize", "base");
   static final Path NODE_AGENT = Path.of("kustomize", "node-agent");
   static final Path CRDS = Path.of("kustomize", "crds");
+  static final Path CONTROLLER = Path.of("kustomize", "controller");
 
-  /** Every Kustomize directory the project ships. */
-  static final List<Path> DIRECTORIES = List.of(BASE, NODE_AGENT, CRDS);
+  /** Every Kustomize directory the project ships (the `default` one only lists these). */
+  static final List<Path> DIRECTORIES = List.of(BASE, NODE_AGENT, CRDS, CONTROLLER);
 
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 

@@ -48,6 +48,21 @@ class ManifestsDryRunIT {
   }
 
   @Test
+  void theControllerAppliesCleanlyAfterTheBaseAndPodSecurityAdmitsItsPod() throws Exception {
+    assertThat(apply(Manifests.only(Manifests.objects(Manifests.BASE), "Namespace"), false).code())
+        .isIn(200, 201);
+    List<Manifest> objects = Manifests.objects(Manifests.CONTROLLER);
+    assertThat(dryRunFailures(objects)).as("server-side dry-run apply").isEmpty();
+    Manifest deployment = Manifests.only(objects, "Deployment");
+    assertThat(get(path(deployment)).code()).as("a dry run persists nothing").isEqualTo(404);
+    // The namespace `mirrorgate` is Pod Security `restricted`: its Pod must pass.
+    Manifest account = Manifests.only(objects, "ServiceAccount");
+    assertThat(apply(account, false).code()).isIn(200, 201);
+    Result admitted = createPodDryRun("mirrorgate", deployment);
+    assertThat(admitted.code()).as(admitted.body()).isEqualTo(201);
+  }
+
+  @Test
   void theNodeAgentAppliesCleanlyAfterTheBaseAndPodSecurityAdmitsItsPod() throws Exception {
     // The base creates the namespace `mirrorgate` the node agent's Role lives in.
     assertThat(apply(Manifests.only(Manifests.objects(Manifests.BASE), "Namespace"), false).code())
