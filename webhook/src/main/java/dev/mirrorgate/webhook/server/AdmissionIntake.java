@@ -2,8 +2,10 @@ package dev.mirrorgate.webhook.server;
 
 import dev.mirrorgate.webhook.metrics.WebhookMetrics;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufInputStream;
 import io.netty.buffer.UnpooledByteBufAllocator;
+import io.netty.util.internal.PlatformDependent;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.internal.buffer.BufferInternal;
@@ -24,8 +26,16 @@ import java.util.Locale;
  * decoded, or when the request dies.
  */
 final class AdmissionIntake {
-  /** Unpooled, so a gathered body's memory goes back to the system when it is released. */
-  private static final UnpooledByteBufAllocator OFF_HEAP = new UnpooledByteBufAllocator(true, true);
+  /**
+   * Where a body of several chunks is gathered: off the heap, unpooled, so that its memory goes
+   * back to the system the moment it is released. That needs Netty's Unsafe access, which the
+   * shipped flags grant ({@code --sun-misc-unsafe-memory-access=allow -Dio.netty.noUnsafe=false});
+   * without it Java 25 frees a direct buffer only when a GC finds it, so bodies go on the heap.
+   */
+  private static final ByteBufAllocator GATHER =
+      PlatformDependent.hasUnsafe()
+          ? new UnpooledByteBufAllocator(true, true)
+          : new UnpooledByteBufAllocator(false, true);
 
   private final ServerLimits limits;
   private final BodyBudget budget;
@@ -157,7 +167,7 @@ final class AdmissionIntake {
       if (gathered == null) {
         int capacity = declared > 0 ? (int) declared : 64 * 1024;
         try {
-          gathered = OFF_HEAP.directBuffer(capacity, limits.maxBodyBytes());
+          gathered = GATHER.buffer(capacity, limits.maxBodyBytes());
         } catch (OutOfMemoryError e) {
           // MaxDirectMemorySize holds the budget plus Netty's pools; should that ever not do, this
           // request is refused rather than the process brought down.

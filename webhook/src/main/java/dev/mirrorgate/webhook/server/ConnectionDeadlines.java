@@ -1,8 +1,9 @@
 package dev.mirrorgate.webhook.server;
 
 import io.vertx.core.http.HttpConnection;
+import java.util.ArrayList;
 import java.util.IdentityHashMap;
-import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -61,14 +62,21 @@ final class ConnectionDeadlines {
   /** Closes every connection past its deadline. */
   void sweep() {
     long now = System.nanoTime();
-    for (Iterator<Map.Entry<HttpConnection, Deadline>> it = open.entrySet().iterator();
-        it.hasNext(); ) {
-      Map.Entry<HttpConnection, Deadline> entry = it.next();
+    List<HttpConnection> late = null;
+    for (Map.Entry<HttpConnection, Deadline> entry : open.entrySet()) {
       Deadline deadline = entry.getValue();
       if (now - deadline.at > 0) {
-        it.remove();
         (deadline.inFlight > 0 ? closedSlow : closedIdle).incrementAndGet();
-        entry.getKey().close();
+        if (late == null) {
+          late = new ArrayList<>();
+        }
+        late.add(entry.getKey());
+      }
+    }
+    if (late != null) {
+      for (HttpConnection connection : late) {
+        open.remove(connection);
+        connection.close();
       }
     }
   }
