@@ -193,6 +193,9 @@ final class AdmissionIntake {
       Answer answer;
       try {
         answer = decide();
+      } catch (RuntimeException e) {
+        // AdmissionService answers every decoding problem itself; this is a bug, not the client's.
+        answer = Answer.error(500, "internal error: " + e.getClass().getSimpleName());
       } finally {
         giveBack();
       }

@@ -127,7 +127,11 @@ class BodyLimitsIT {
     assertThat(webhook.metric("mirrorgate_requests_refused_total{reason=\"budget\"}"))
         .isGreaterThanOrEqualTo(1);
     assertThat(webhook.metric("mirrorgate_request_body_bytes")).isZero();
-    assertThat(webhook.rssMib()).isLessThanOrEqualTo(ShippedWebhook.RSS_LIMIT_MIB);
+    long rss = webhook.rssMib();
+    assertThat(rss).isLessThanOrEqualTo(ShippedWebhook.RSS_LIMIT_MIB);
+    System.out.printf(
+        "BodyLimitsIT: after two 6.5 MB bodies held and a third refused: RSS %d MiB (peak %d)%n",
+        rss, webhook.peakRssMib());
     assertThat(webhook.logText())
         .doesNotContain("java.lang.OutOfMemoryError")
         .doesNotContain("out of memory, exiting")

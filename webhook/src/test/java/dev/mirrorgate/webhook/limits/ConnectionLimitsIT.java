@@ -126,7 +126,9 @@ class ConnectionLimitsIT {
         .doesNotContain("java.lang.OutOfMemoryError")
         .doesNotContain("out of memory, exiting")
         .doesNotContain("unhandled error");
-    System.out.printf("ConnectionLimitsIT: %d connections open: RSS %d MiB%n", MAX, rss);
+    System.out.printf(
+        "ConnectionLimitsIT: %d connections open, %d refused: RSS %d MiB (peak %d)%n",
+        MAX, 2000 - MAX, rss, webhook.peakRssMib());
   }
 
   @Test

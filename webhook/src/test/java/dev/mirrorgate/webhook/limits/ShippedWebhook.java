@@ -189,13 +189,22 @@ final class ShippedWebhook implements AutoCloseable {
 
   /** Resident set size now, in MiB. */
   long rssMib() throws IOException {
+    return status("VmRSS:");
+  }
+
+  /** The highest resident set size so far, in MiB. */
+  long peakRssMib() throws IOException {
+    return status("VmHWM:");
+  }
+
+  private long status(String field) throws IOException {
     for (String line :
         Files.readAllLines(Path.of("/proc", String.valueOf(process.pid()), "status"))) {
-      if (line.startsWith("VmRSS:")) {
+      if (line.startsWith(field)) {
         return Long.parseLong(line.replaceAll("\\D", "")) / 1024;
       }
     }
-    throw new IllegalStateException("no VmRSS");
+    throw new IllegalStateException("no " + field);
   }
 
   String logText() throws IOException {
