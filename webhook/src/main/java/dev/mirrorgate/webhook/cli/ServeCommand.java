@@ -251,12 +251,12 @@ public final class ServeCommand implements Callable<Integer> {
       certificates.attach(server);
     }
     log.info(
-        "serving admission on https://{}:{}/mutate ({} event loops, {} certificate, TLS by {})",
+        "serving admission on https://{}:{}/mutate, TLS by {} ({} event loops, {} certificate)",
         bindAddress,
         server.port(),
+        server.tlsEngine(),
         loops,
-        secretSource != null ? "secret" : tlsFiles == null ? "self-signed" : "file",
-        server.tlsEngine());
+        secretSource != null ? "secret" : tlsFiles == null ? "self-signed" : "file");
 
     CountDownLatch stopped = new CountDownLatch(1);
     SecretCertificateSource renewing = secretSource;
