@@ -56,6 +56,7 @@ final class ImageSwapMaps {
   private ImageSwapMaps() {}
 
   static Mapping parse(String origin, String text) throws MappingException {
+    MappingParser.checkSize(origin, text);
     List<String> errors = new ArrayList<>();
     List<MirrorRule> rules = new ArrayList<>();
     List<String> disabled = new ArrayList<>();
@@ -73,6 +74,10 @@ final class ImageSwapMaps {
       String line = stripped(lines[i]);
       if (line.isEmpty()) {
         continue;
+      }
+      if (keyLines.size() >= MappingParser.MAX_ENTRIES) {
+        errors.add(at + "more than " + MappingParser.MAX_ENTRIES + " rules; a mapping holds fewer");
+        break;
       }
       String key;
       String value;
@@ -152,8 +157,17 @@ final class ImageSwapMaps {
       }
     }
     for (Map.Entry<String, Integer> source : sourceLines.entrySet()) {
-      for (Map.Entry<String, Integer> target : targetLines.entrySet()) {
-        if (MappingParser.isUnder(source.getKey(), target.getKey())) {
+      // Each path prefix of the source looked up among the targets: linear, not sources × targets.
+      List<String> under = new ArrayList<>();
+      for (String prefix : MappingParser.pathPrefixes(source.getKey())) {
+        if (targetLines.containsKey(prefix)) {
+          under.add(prefix);
+        }
+      }
+      under.sort(null);
+      for (String prefix : under) {
+        Map.Entry<String, Integer> target = Map.entry(prefix, targetLines.get(prefix));
+        {
           errors.add(
               origin
                   + ": line "

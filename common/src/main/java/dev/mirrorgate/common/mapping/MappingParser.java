@@ -36,13 +36,27 @@ public final class MappingParser {
   /** ConfigMap key of an ImageSwap maps document. */
   public static final String MAPS_KEY = "maps";
 
+  /**
+   * The largest document read, in characters: a ConfigMap holds at most 1 MiB, and parsing stays
+   * well under a second at this size.
+   */
+  public static final int MAX_DOCUMENT_CHARS = 1024 * 1024;
+
+  /** The most rules, excludes or ImageSwap lines one document may hold. */
+  public static final int MAX_ENTRIES = 10_000;
+
   private static final YAMLMapper YAML =
       YAMLMapper.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
 
   private MappingParser() {}
 
-  /** Parses a mapping.yaml document; {@code origin} prefixes every error (e.g. a file name). */
+  /**
+   * Parses a mapping.yaml document; {@code origin} prefixes every error (e.g. a file name). An
+   * empty document (nothing but whitespace and comments, or {@code null}) is an error: it is what a
+   * truncated file looks like; {@code mirrors: []} is the mapping that rewrites nothing.
+   */
   public static Mapping parseYaml(String origin, String yaml) throws MappingException {
+    checkSize(origin, yaml);
     JsonNode root;
     try {
       root = YAML.readTree(yaml == null ? "" : yaml);
@@ -50,7 +64,11 @@ public final class MappingParser {
       throw new MappingException(List.of(origin + ": " + describeSyntaxError(e)));
     }
     if (root == null || root.isMissingNode() || root.isNull()) {
-      return Mapping.empty();
+      throw new MappingException(
+          List.of(
+              origin
+                  + ": the document is empty (a truncated file?); write \"mirrors: []\" for a"
+                  + " mapping that rewrites nothing"));
     }
     List<String> errors = new ArrayList<>();
     if (!root.isObject()) {
@@ -65,6 +83,16 @@ public final class MappingParser {
       if (!key.equals("mirrors") && !key.equals("exclude")) {
         errors.add(origin + ": unknown key \"" + key + "\" (allowed: mirrors, exclude)");
       }
+    }
+    int entries = root.path("mirrors").size() + root.path("exclude").size();
+    if (entries > MAX_ENTRIES) {
+      errors.add(
+          origin
+              + ": "
+              + entries
+              + " mirrors and excludes; a mapping holds at most "
+              + MAX_ENTRIES);
+      throw new MappingException(errors);
     }
     List<MirrorRule> rules = readMirrors(origin, root.get("mirrors"), errors);
     List<String> excludes = readExcludes(origin, root.get("exclude"), errors);
@@ -114,10 +142,14 @@ public final class MappingParser {
         indices.add(i);
       }
     }
+    Map<String, List<Integer>> targets = new HashMap<>();
+    for (int j = 0; j < rules.size(); j++) {
+      targets.computeIfAbsent(rules.get(j).target(), k -> new ArrayList<>()).add(j);
+    }
     for (int i = 0; i < rules.size(); i++) {
-      for (int j = 0; j < rules.size(); j++) {
+      for (int j : rulesWhoseTargetHolds(rules.get(i).source(), targets)) {
         String target = rules.get(j).target();
-        if (isUnder(rules.get(i).source(), target)) {
+        {
           errors.add(
               origin
                   + ": mirrors["
@@ -135,10 +167,42 @@ public final class MappingParser {
     return rules;
   }
 
-  /** {@code name} equals {@code prefix} or continues it after a {@code /}. */
-  static boolean isUnder(String name, String prefix) {
-    return name.startsWith(prefix)
-        && (name.length() == prefix.length() || name.charAt(prefix.length()) == '/');
+  /**
+   * The indices (ascending) of {@code targets} that {@code name} is under: one lookup per path
+   * prefix of the name, so checking every source against every target is linear, not quadratic.
+   */
+  private static List<Integer> rulesWhoseTargetHolds(
+      String name, Map<String, List<Integer>> targets) {
+    List<Integer> found = new ArrayList<>();
+    for (String prefix : pathPrefixes(name)) {
+      found.addAll(targets.getOrDefault(prefix, List.of()));
+    }
+    found.sort(null);
+    return found;
+  }
+
+  /** {@code a/b/c} → {@code a}, {@code a/b}, {@code a/b/c}: the prefixes it is under. */
+  static List<String> pathPrefixes(String name) {
+    List<String> prefixes = new ArrayList<>(4);
+    for (int slash = name.indexOf('/'); slash >= 0; slash = name.indexOf('/', slash + 1)) {
+      prefixes.add(name.substring(0, slash));
+    }
+    prefixes.add(name);
+    return prefixes;
+  }
+
+  /** Refuses a document over {@link #MAX_DOCUMENT_CHARS} before parsing it. */
+  static void checkSize(String origin, String text) throws MappingException {
+    if (text != null && text.length() > MAX_DOCUMENT_CHARS) {
+      throw new MappingException(
+          List.of(
+              origin
+                  + ": "
+                  + text.length()
+                  + " characters; a mapping document holds at most "
+                  + MAX_DOCUMENT_CHARS
+                  + " (1 MiB, what a ConfigMap holds)"));
+    }
   }
 
   private static List<String> readExcludes(String origin, JsonNode exclude, List<String> errors) {

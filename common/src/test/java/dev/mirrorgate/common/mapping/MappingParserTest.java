@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class MappingParserTest {
 
@@ -53,13 +54,94 @@ class MappingParserTest {
   }
 
   @Test
-  void emptyDocumentsAreEmptyMappings() throws Exception {
-    for (String yaml :
-        new String[] {"", "# nothing\n", "mirrors: []\nexclude: []\n", "mirrors:\n"}) {
+  void anExplicitlyEmptyListIsTheMappingThatRewritesNothing() throws Exception {
+    for (String yaml : new String[] {"mirrors: []\nexclude: []\n", "mirrors:\n", "mirrors: []"}) {
       Mapping mapping = MappingParser.parseYaml("mapping.yaml", yaml);
       assertThat(mapping.rules()).as(yaml).isEmpty();
       assertThat(mapping.excludes()).as(yaml).isEmpty();
     }
+  }
+
+  /** A truncate-then-write caught in the middle reads as an empty file: never a valid mapping. */
+  @ParameterizedTest
+  @ValueSource(strings = {"", "\n", "   \n\n", "# nothing\n", "~\n", "null"})
+  void anEmptyDocumentIsAnError(String yaml) {
+    MappingException e =
+        catchThrowableOfType(
+            MappingException.class, () -> MappingParser.parseYaml("mapping.yaml", yaml));
+    assertThat(e.errors())
+        .containsExactly(
+            "mapping.yaml: the document is empty (a truncated file?); write \"mirrors: []\" for"
+                + " a mapping that rewrites nothing");
+  }
+
+  @Test
+  void aDocumentOverOneMebibyteIsRefusedUnparsed() throws Exception {
+    String header = "mirrors: []\n#";
+    String atLimit = header + "x".repeat(MappingParser.MAX_DOCUMENT_CHARS - header.length());
+    assertThat(MappingParser.parseYaml("m.yaml", atLimit).rules()).isEmpty();
+    MappingException e =
+        catchThrowableOfType(
+            MappingException.class, () -> MappingParser.parseYaml("m.yaml", atLimit + "x"));
+    assertThat(e.errors())
+        .containsExactly(
+            "m.yaml: 1048577 characters; a mapping document holds at most 1048576 (1 MiB, what a"
+                + " ConfigMap holds)");
+  }
+
+  @Test
+  void atMostTenThousandRules() throws Exception {
+    StringBuilder yaml = new StringBuilder("mirrors:\n");
+    for (int i = 0; i < MappingParser.MAX_ENTRIES; i++) {
+      yaml.append("- {source: s").append(i).append(".io, target: t").append(i).append(".io}\n");
+    }
+    assertThat(MappingParser.parseYaml("m.yaml", yaml.toString()).rules()).hasSize(10_000);
+    yaml.append("exclude: [x.io]\n");
+    MappingException e =
+        catchThrowableOfType(
+            MappingException.class, () -> MappingParser.parseYaml("m.yaml", yaml.toString()));
+    assertThat(e.errors())
+        .containsExactly("m.yaml: 10001 mirrors and excludes; a mapping holds at most 10000");
+  }
+
+  /**
+   * Checking that no source lies under a target used to compare every pair: 40,000 rules on one
+   * flow-style line took 17 s. Now it is one lookup per path prefix; generous bound for slow CI.
+   */
+  @Test
+  void manyRulesOnOneLineParseInLinearTime() throws Exception {
+    StringBuilder yaml = new StringBuilder("mirrors: [");
+    for (int i = 0; i < MappingParser.MAX_ENTRIES; i++) {
+      yaml.append(i == 0 ? "" : ",").append("{source: s").append(i).append(".io/a/b");
+      yaml.append(", target: t").append(i).append(".io}");
+    }
+    yaml.append("]\n");
+    long start = System.nanoTime();
+    assertThat(MappingParser.parseYaml("m.yaml", yaml.toString()).rules()).hasSize(10_000);
+    assertThat(java.time.Duration.ofNanos(System.nanoTime() - start))
+        .isLessThan(java.time.Duration.ofSeconds(5));
+  }
+
+  @Test
+  void aSourceUnderSeveralTargetsIsReportedOncePerTargetInRuleOrder() {
+    MappingException e =
+        catchThrowableOfType(
+            MappingException.class,
+            () ->
+                MappingParser.parseYaml(
+                    "m.yaml",
+                    """
+                    mirrors:
+                      - {source: m.local/hub/x/y, target: other.io}
+                      - {source: a.io, target: m.local/hub/x}
+                      - {source: b.io, target: m.local/hub}
+                    """));
+    assertThat(e.errors())
+        .containsExactly(
+            "m.yaml: mirrors[0].source: \"m.local/hub/x/y\" is under the target \"m.local/hub/x\""
+                + " of mirrors[1], so the rule would never apply",
+            "m.yaml: mirrors[0].source: \"m.local/hub/x/y\" is under the target \"m.local/hub\""
+                + " of mirrors[2], so the rule would never apply");
   }
 
   @Test

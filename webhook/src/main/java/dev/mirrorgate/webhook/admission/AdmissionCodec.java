@@ -1,13 +1,18 @@
 package dev.mirrorgate.webhook.admission;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.io.InputStream;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -55,10 +60,36 @@ public final class AdmissionCodec {
                                                   "initContainers", CONTAINERS,
                                                   "ephemeralContainers", CONTAINERS))))))));
 
+  /**
+   * The deepest nesting read, counted over the whole review (skipped parts too). A Pod review
+   * reaches about 20 (managedFields); the projection reader recurses once per level, so the limit
+   * keeps it far inside the event loop's 256 KiB stack even before the JIT compiles it (about 600
+   * levels overflowed it).
+   */
+  public static final int MAX_DEPTH = 100;
+
+  /**
+   * The longest string that admission materializes (metadata values, images); skipped ones are
+   * never built.
+   */
+  public static final int MAX_STRING_CHARS = 1024 * 1024;
+
+  /** All the text admission materializes from one review, at most. */
+  public static final int MAX_PROJECTED_CHARS = 1024 * 1024;
+
   private final ObjectMapper mapper;
+  private final JsonFactory reading;
 
   public AdmissionCodec(ObjectMapper mapper) {
     this.mapper = mapper;
+    this.reading =
+        JsonFactory.builder()
+            .streamReadConstraints(
+                StreamReadConstraints.builder()
+                    .maxNestingDepth(MAX_DEPTH)
+                    .maxStringLength(MAX_STRING_CHARS)
+                    .build())
+            .build();
   }
 
   /** Decodes a review body, or throws with a 400 and the reason. */
@@ -72,13 +103,42 @@ public final class AdmissionCodec {
     if (length == 0) {
       throw new AdmissionDecodeException(400, "empty body: expected an AdmissionReview");
     }
+    try {
+      return decode(reading.createParser(body, offset, length));
+    } catch (IOException e) {
+      throw new AdmissionDecodeException(400, "unreadable body: " + e.getMessage());
+    }
+  }
+
+  /** Decodes a review read from {@code body}. */
+  public AdmissionRequest decode(InputStream body) throws AdmissionDecodeException {
+    try {
+      return decode(reading.createParser(body));
+    } catch (IOException e) {
+      throw new AdmissionDecodeException(400, "unreadable body: " + e.getMessage());
+    }
+  }
+
+  private AdmissionRequest decode(JsonParser input) throws AdmissionDecodeException {
     JsonNode root;
-    try (JsonParser parser = mapper.createParser(body, offset, length)) {
-      root = parser.nextToken() == null ? null : REVIEW.read(parser);
+    try (JsonParser parser = input) {
+      JsonToken first = parser.nextToken();
+      if (first == null) {
+        throw new AdmissionDecodeException(400, "empty body: expected an AdmissionReview");
+      }
+      root = REVIEW.read(parser, new JsonProjection.Budget(MAX_PROJECTED_CHARS));
       if (parser.nextToken() != null) {
         throw new AdmissionDecodeException(
             400, "malformed JSON: unexpected content after the AdmissionReview object");
       }
+    } catch (StreamConstraintsException e) {
+      throw new AdmissionDecodeException(400, tooBig(e));
+    } catch (JsonProjection.OverBudgetException e) {
+      throw new AdmissionDecodeException(
+          400,
+          "the review's metadata and images hold more than "
+              + MAX_PROJECTED_CHARS
+              + " characters (a Pod the API server accepts has at most 256 KiB of annotations)");
     } catch (JsonProcessingException e) {
       JsonLocation at = e.getLocation();
       String where =
@@ -94,14 +154,17 @@ public final class AdmissionCodec {
     String kind = root.path("kind").asText("");
     if (!kind.equals("AdmissionReview")) {
       throw new AdmissionDecodeException(
-          400, "not an AdmissionReview: kind is \"" + kind + "\", expected \"AdmissionReview\"");
+          400,
+          "not an AdmissionReview: kind is \""
+              + Quoted.clip(kind)
+              + "\", expected \"AdmissionReview\"");
     }
     String apiVersion = root.path("apiVersion").asText("");
     if (!VERSIONS.contains(apiVersion)) {
       throw new AdmissionDecodeException(
           400,
           "unsupported AdmissionReview apiVersion \""
-              + apiVersion
+              + Quoted.clip(apiVersion)
               + "\": expected "
               + V1
               + " or "
@@ -125,6 +188,27 @@ public final class AdmissionCodec {
         request.path("name").asText(""),
         request.path("dryRun").asBoolean(false),
         request.path("object"));
+  }
+
+  /** What a constraint of the reader says, located and in our words. */
+  private static String tooBig(StreamConstraintsException e) {
+    JsonLocation at = e.getLocation();
+    String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
+    String message = String.valueOf(e.getOriginalMessage());
+    if (message.contains("nesting depth")) {
+      return "JSON nested deeper than "
+          + MAX_DEPTH
+          + " levels"
+          + where
+          + " (a Pod review is about 20 deep)";
+    }
+    if (message.contains("String value length")) {
+      return "a string longer than "
+          + MAX_STRING_CHARS
+          + " characters in the Pod's metadata or images"
+          + where;
+    }
+    return "malformed JSON" + where + ": " + message;
   }
 
   /** An allowing response without a patch, echoing the request's uid and apiVersion. */

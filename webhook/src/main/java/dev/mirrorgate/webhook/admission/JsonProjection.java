@@ -41,13 +41,40 @@ final class JsonProjection {
     return new JsonProjection(map);
   }
 
-  /** Reads the value at the parser's current token. */
-  JsonNode read(JsonParser parser) throws IOException {
+  /** How much text a projection may still build; the reader's defence against huge metadata. */
+  static final class Budget {
+    private long chars;
+
+    Budget(long chars) {
+      this.chars = chars;
+    }
+
+    void spend(int length) throws OverBudgetException {
+      chars -= length;
+      if (chars < 0) {
+        throw new OverBudgetException();
+      }
+    }
+  }
+
+  /** The projection would build more text than its {@link Budget}. */
+  static final class OverBudgetException extends IOException {
+    OverBudgetException() {
+      super("projection over budget", null);
+    }
+  }
+
+  /**
+   * Reads the value at the parser's current token, building at most {@code budget} characters of
+   * text (field names and strings). Recursion depth is the document's nesting, which the parser's
+   * constraints bound.
+   */
+  JsonNode read(JsonParser parser, Budget budget) throws IOException {
     JsonToken token = parser.currentToken();
     if (token == JsonToken.START_ARRAY) {
       ArrayNode array = NODES.arrayNode();
       while (parser.nextToken() != JsonToken.END_ARRAY) {
-        array.add(read(parser));
+        array.add(read(parser, budget));
       }
       return array;
     }
@@ -60,10 +87,14 @@ final class JsonProjection {
         if (child == null) {
           parser.skipChildren();
         } else {
-          object.set(name, child.read(parser));
+          budget.spend(name.length());
+          object.set(name, child.read(parser, budget));
         }
       }
       return object;
+    }
+    if (token == JsonToken.VALUE_STRING) {
+      budget.spend(parser.getTextLength());
     }
     return scalar(parser, token);
   }

@@ -13,7 +13,9 @@ import dev.mirrorgate.webhook.mapping.MappingLoader;
 import dev.mirrorgate.webhook.metrics.WebhookMetrics;
 import dev.mirrorgate.webhook.mutation.PodMutator;
 import dev.mirrorgate.webhook.server.AdmissionService;
+import dev.mirrorgate.webhook.server.ConnectionGate;
 import dev.mirrorgate.webhook.server.FileTlsSource;
+import dev.mirrorgate.webhook.server.ServerLimits;
 import dev.mirrorgate.webhook.server.ServingCertificateListener;
 import dev.mirrorgate.webhook.server.WebhookServer;
 import dev.mirrorgate.webhook.tls.TlsMaterial;
@@ -162,6 +164,20 @@ public final class ServeCommand implements Callable<Integer> {
     }
   }
 
+  /**
+   * An error no handler caught. An {@link OutOfMemoryError} Netty or Vert.x raised themselves (a
+   * direct buffer, not the heap, which {@code -XX:+ExitOnOutOfMemoryError} covers) ends the process
+   * at once: one that cannot allocate cannot serve, and the Deployment restarts it.
+   */
+  private static void unhandled(Throwable e) {
+    if (e instanceof OutOfMemoryError) {
+      System.err.println(
+          "mirrorgate: out of memory, exiting so that the process is restarted: " + e);
+      Runtime.getRuntime().halt(3);
+    }
+    log.error("unhandled error on an event loop: {}", e.toString());
+  }
+
   @Override
   public Integer call() throws InterruptedException {
     int loops = eventLoops != null ? eventLoops : Runtime.getRuntime().availableProcessors();
@@ -189,12 +205,19 @@ public final class ServeCommand implements Callable<Integer> {
 
     // Vert.x's internal blocking pool (file reads of the mapping poll, TLS context loading) starts
     // a new thread per task up to its size (20 by default); two are plenty for this process.
+    // The connection cap sits in the acceptor, so Vert.x is built on the gate's transport.
+    ServerLimits limits = ServerLimits.DEFAULTS;
+    ConnectionGate gate = new ConnectionGate(limits);
     Vertx vertx =
-        Vertx.vertx(
-            new VertxOptions()
-                .setEventLoopPoolSize(loops)
-                .setWorkerPoolSize(2)
-                .setInternalBlockingPoolSize(2));
+        Vertx.builder()
+            .with(
+                new VertxOptions()
+                    .setEventLoopPoolSize(loops)
+                    .setWorkerPoolSize(2)
+                    .setInternalBlockingPoolSize(2))
+            .withTransport(gate.transport())
+            .build();
+    vertx.exceptionHandler(ServeCommand::unhandled);
     ObjectMapper json = new ObjectMapper();
     MappingHolder mappings = new MappingHolder();
     MappingSource mappingSource;
@@ -208,7 +231,8 @@ public final class ServeCommand implements Callable<Integer> {
     AdmissionService admission =
         new AdmissionService(new AdmissionCodec(json), new PodMutator(json), mappings, metrics);
     WebhookServer server =
-        new WebhookServer(vertx, bindAddress, port, material, admission, mappings, metrics);
+        new WebhookServer(
+            vertx, bindAddress, port, material, admission, mappings, metrics, limits, gate);
 
     mappingSource.start().run();
     try {
@@ -228,9 +252,10 @@ public final class ServeCommand implements Callable<Integer> {
       certificates.attach(server);
     }
     log.info(
-        "serving admission on https://{}:{}/mutate ({} event loops, {} certificate)",
+        "serving admission on https://{}:{}/mutate, TLS by {} ({} event loops, {} certificate)",
         bindAddress,
         server.port(),
+        server.tlsEngine(),
         loops,
         secretSource != null ? "secret" : tlsFiles == null ? "self-signed" : "file");
 

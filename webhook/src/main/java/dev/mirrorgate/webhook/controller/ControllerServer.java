@@ -1,6 +1,7 @@
 package dev.mirrorgate.webhook.controller;
 
 import dev.mirrorgate.webhook.tls.TlsMaterial;
+import dev.mirrorgate.webhook.tls.TlsPolicy;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -16,6 +17,8 @@ import java.util.function.BooleanSupplier;
  * its routes to {@link #router()}.
  */
 public final class ControllerServer {
+  static final java.time.Duration HANDSHAKE_TIMEOUT = java.time.Duration.ofSeconds(5);
+
   private final Vertx vertx;
   private final Router router;
   private final String host;
@@ -59,12 +62,15 @@ public final class ControllerServer {
 
   public Future<HttpServer> start() {
     HttpServerOptions options =
-        new HttpServerOptions()
-            .setSsl(true)
-            .setKeyCertOptions(tls.keyCertOptions())
-            .setHost(host)
-            .setPort(port)
-            .setIdleTimeout(120);
+        TlsPolicy.apply(
+            new HttpServerOptions()
+                .setSsl(true)
+                .setSslEngineOptions(TlsPolicy.engine())
+                .setHost(host)
+                .setPort(port)
+                .setIdleTimeout(120),
+            tls.keyCertOptions(),
+            HANDSHAKE_TIMEOUT);
     return vertx
         .createHttpServer(options)
         .requestHandler(router)
@@ -87,7 +93,8 @@ public final class ControllerServer {
     this.tls = material;
     return server == null
         ? Future.succeededFuture(false)
-        : server.updateSSLOptions(material.sslOptions());
+        : server.updateSSLOptions(
+            TlsPolicy.serverOptions(material.keyCertOptions(), HANDSHAKE_TIMEOUT));
   }
 
   public Future<Void> close() {

@@ -3,6 +3,7 @@ package dev.mirrorgate.webhook.mapping;
 import static net.logstash.logback.argument.StructuredArguments.kv;
 
 import dev.mirrorgate.common.mapping.MappingException;
+import dev.mirrorgate.common.mapping.MappingParser;
 import dev.mirrorgate.webhook.metrics.WebhookMetrics;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -15,7 +16,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Serves the mapping from a file ({@code serve --mapping FILE}) and reloads it when its bytes
  * change. A broken new version is rejected with every error it has, and the previous mapping keeps
- * serving.
+ * serving; so does a file that is empty, cannot be read or is over 1 MiB (each counted in {@code
+ * mirrorgate_mapping_reloads_total{result="invalid"}} and logged once per change).
  */
 public final class FileMappingSource {
   private static final Logger log = LoggerFactory.getLogger(FileMappingSource.class);
@@ -32,7 +34,13 @@ public final class FileMappingSource {
     this.loader = loader;
     this.holder = holder;
     this.metrics = metrics;
-    this.poller = new FilePoller(vertx, List.of(file), contents -> load(contents.get(0)));
+    this.poller =
+        new FilePoller(
+            vertx,
+            List.of(file),
+            MappingParser.MAX_DOCUMENT_CHARS,
+            contents -> load(contents.get(0)),
+            this::unreadable);
   }
 
   public void start(Duration interval) {
@@ -41,6 +49,18 @@ public final class FileMappingSource {
 
   public void stop() {
     poller.stop();
+  }
+
+  /**
+   * A file that cannot be read (or is over 1 MiB) is a rejected version, counted and logged once.
+   */
+  void unreadable(String why) {
+    metrics.mappingReload("file", "invalid");
+    log.error(
+        "mapping rejected, {}",
+        holder.isLoaded() ? "the previous mapping keeps serving" : "no mapping is serving yet",
+        kv("origin", file.toString()),
+        kv("errors", List.of("cannot read " + why)));
   }
 
   void load(Buffer content) {

@@ -1,6 +1,7 @@
 package dev.mirrorgate.webhook.metrics;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -13,9 +14,12 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.IntSupplier;
+import java.util.function.LongSupplier;
 
 /**
  * The webhook's Prometheus metrics. Every label is bounded: operations and outcomes are fixed sets,
@@ -29,6 +33,8 @@ public final class WebhookMetrics {
   private final ConcurrentMap<String, Counter> rewrites = new ConcurrentHashMap<>();
   private final ConcurrentMap<String, Counter> reloads = new ConcurrentHashMap<>();
   private final ConcurrentMap<String, Counter> certificateErrors = new ConcurrentHashMap<>();
+  private final ConcurrentMap<String, Counter> refusals = new ConcurrentHashMap<>();
+  private final List<Object> suppliers = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final AtomicReference<Instant> servingNotAfter = new AtomicReference<>();
   private final Timer latency;
 
@@ -88,6 +94,65 @@ public final class WebhookMetrics {
                 Counter.builder("mirrorgate.images.rewritten")
                     .description("Images rewritten, by mapping rule")
                     .tag("rule", label)
+                    .register(registry))
+        .increment();
+  }
+
+  /**
+   * The server's limits at work: {@code mirrorgate_connections_open}, {@code
+   * mirrorgate_connections_refused_total{reason="limit"|"client_limit"}} (closed at accept), {@code
+   * mirrorgate_connections_closed_total{reason="idle"|"slow_request"}} (past a deadline) and {@code
+   * mirrorgate_request_body_bytes} (body bytes held now, against the budget).
+   */
+  public void serverGauges(
+      IntSupplier open,
+      LongSupplier refusedOverall,
+      LongSupplier refusedPerClient,
+      LongSupplier closedIdle,
+      LongSupplier closedSlow,
+      LongSupplier bodyBytes) {
+    // Micrometer holds a gauge's object weakly: keep the suppliers alive as long as the metrics.
+    suppliers.addAll(
+        List.of(open, refusedOverall, refusedPerClient, closedIdle, closedSlow, bodyBytes));
+    Gauge.builder("mirrorgate.connections.open", open, IntSupplier::getAsInt)
+        .description("Open connections to the webhook (-1: not counted)")
+        .register(registry);
+    FunctionCounter.builder(
+            "mirrorgate.connections.refused", refusedOverall, LongSupplier::getAsLong)
+        .description("Connections closed at accept: the connection cap was reached")
+        .tag("reason", "limit")
+        .register(registry);
+    FunctionCounter.builder(
+            "mirrorgate.connections.refused", refusedPerClient, LongSupplier::getAsLong)
+        .description("Connections closed at accept: the connection cap was reached")
+        .tag("reason", "client_limit")
+        .register(registry);
+    FunctionCounter.builder("mirrorgate.connections.closed", closedIdle, LongSupplier::getAsLong)
+        .description("Connections closed for missing a deadline")
+        .tag("reason", "idle")
+        .register(registry);
+    FunctionCounter.builder("mirrorgate.connections.closed", closedSlow, LongSupplier::getAsLong)
+        .description("Connections closed for missing a deadline")
+        .tag("reason", "slow_request")
+        .register(registry);
+    Gauge.builder("mirrorgate.request.body", bodyBytes, LongSupplier::getAsLong)
+        .description("Request body bytes held now, across all connections")
+        .baseUnit("bytes")
+        .register(registry);
+  }
+
+  /**
+   * Counts a request refused before admission: {@code reason} is one of a fixed set (too_large,
+   * budget, content_type, bad_length, expect, method, not_found, no_host, malformed).
+   */
+  public void requestRefused(String reason) {
+    refusals
+        .computeIfAbsent(
+            reason,
+            k ->
+                Counter.builder("mirrorgate.requests.refused")
+                    .description("Requests refused by the server before admission, by reason")
+                    .tag("reason", reason)
                     .register(registry))
         .increment();
   }

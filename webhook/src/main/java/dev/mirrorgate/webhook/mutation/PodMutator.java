@@ -2,8 +2,11 @@ package dev.mirrorgate.webhook.mutation;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mirrorgate.common.image.ImageReference;
 import dev.mirrorgate.common.mapping.Mapping;
 import dev.mirrorgate.common.mapping.Rewrite;
+import dev.mirrorgate.common.mapping.Rewrite.Reason;
+import dev.mirrorgate.webhook.admission.Quoted;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -49,13 +52,24 @@ public final class PodMutator implements Mutator {
           if (warnings.isEmpty()) {
             warnings = new ArrayList<>();
           }
+          warnings.add(leftUnchanged(site, Quoted.clip(invalid.error())));
+        }
+        case Rewrite.Unchanged unchanged when unchanged.reason() == Reason.REWRITE_TOO_LONG -> {
+          if (warnings.isEmpty()) {
+            warnings = new ArrayList<>();
+          }
           warnings.add(
-              "mirrorgate: "
-                  + site.location()
-                  + " \""
-                  + site.image()
-                  + "\" left unchanged: "
-                  + invalid.error());
+              leftUnchanged(
+                  site,
+                  "its rewritten name would exceed "
+                      + ImageReference.NAME_MAX_LENGTH
+                      + " characters"));
+        }
+        case Rewrite.Unchanged unchanged when unchanged.reason() == Reason.REWRITE_INVALID -> {
+          if (warnings.isEmpty()) {
+            warnings = new ArrayList<>();
+          }
+          warnings.add(leftUnchanged(site, "its rewrite would not be a valid image reference"));
         }
         case Rewrite.Unchanged unchanged -> {}
       }
@@ -67,5 +81,15 @@ public final class PodMutator implements Mutator {
       annotation.record(pod, rewrites, patch);
     }
     return new Mutation(patch.toJson(), rewrites, warnings, null);
+  }
+
+  /** An admission warning; the image is quoted short and without control characters. */
+  private static String leftUnchanged(ImageSite site, String why) {
+    return "mirrorgate: "
+        + site.location()
+        + " \""
+        + Quoted.clip(site.image())
+        + "\" left unchanged: "
+        + why;
   }
 }

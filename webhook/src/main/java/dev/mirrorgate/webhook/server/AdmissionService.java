@@ -51,14 +51,34 @@ public final class AdmissionService {
     try {
       request = codec.decode(body, offset, length);
     } catch (AdmissionDecodeException e) {
-      metrics.request("unknown", Outcome.REJECTED, System.nanoTime() - start);
-      log.warn(
-          "rejected admission body: {}",
-          e.getMessage(),
-          kv("outcome", "rejected"),
-          kv("status", e.status()));
-      return Answer.error(e.status(), e.getMessage());
+      return rejected(e, start);
     }
+    return answer(request, start);
+  }
+
+  /** Answers a body read from {@code body} (one that arrived in several chunks). */
+  public Answer handle(java.io.InputStream body) {
+    long start = System.nanoTime();
+    AdmissionRequest request;
+    try {
+      request = codec.decode(body);
+    } catch (AdmissionDecodeException e) {
+      return rejected(e, start);
+    }
+    return answer(request, start);
+  }
+
+  private Answer rejected(AdmissionDecodeException e, long start) {
+    metrics.request("unknown", Outcome.REJECTED, System.nanoTime() - start);
+    log.warn(
+        "rejected admission body: {}",
+        e.getMessage(),
+        kv("outcome", "rejected"),
+        kv("status", e.status()));
+    return Answer.error(e.status(), e.getMessage());
+  }
+
+  private Answer answer(AdmissionRequest request, long start) {
     try {
       return decide(request, start);
     } catch (RuntimeException e) {

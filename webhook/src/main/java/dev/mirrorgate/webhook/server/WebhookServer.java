@@ -3,12 +3,15 @@ package dev.mirrorgate.webhook.server;
 import dev.mirrorgate.webhook.mapping.MappingHolder;
 import dev.mirrorgate.webhook.metrics.WebhookMetrics;
 import dev.mirrorgate.webhook.tls.TlsMaterial;
+import dev.mirrorgate.webhook.tls.TlsPolicy;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.net.SSLEngineOptions;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,6 +29,11 @@ public final class WebhookServer {
   private final MappingHolder mappings;
   private final WebhookMetrics metrics;
   private final List<HttpServer> servers = new CopyOnWriteArrayList<>();
+  private final ServerLimits limits;
+  private final BodyBudget bodyBudget;
+  private final SSLEngineOptions sslEngine = TlsPolicy.engine();
+  private final AtomicLong closedIdle = new AtomicLong();
+  private final AtomicLong closedSlow = new AtomicLong();
   private volatile TlsMaterial tls;
   private volatile int actualPort;
   private int bindPort;
@@ -38,6 +46,32 @@ public final class WebhookServer {
       AdmissionService admission,
       MappingHolder mappings,
       WebhookMetrics metrics) {
+    this(vertx, host, port, tls, admission, mappings, metrics, ServerLimits.DEFAULTS, null);
+  }
+
+  /**
+   * @param gate the connection cap Vert.x was built with ({@link ConnectionGate#transport()}), for
+   *     its metrics; null when Vert.x runs without one (tests)
+   */
+  public WebhookServer(
+      Vertx vertx,
+      String host,
+      int port,
+      TlsMaterial tls,
+      AdmissionService admission,
+      MappingHolder mappings,
+      WebhookMetrics metrics,
+      ServerLimits limits,
+      ConnectionGate gate) {
+    this.limits = limits;
+    this.bodyBudget = new BodyBudget(limits.bodyBudgetBytes());
+    metrics.serverGauges(
+        gate == null ? () -> -1 : gate::open,
+        gate == null ? () -> 0 : gate::refusedOverall,
+        gate == null ? () -> 0 : gate::refusedPerClient,
+        closedIdle::get,
+        closedSlow::get,
+        bodyBudget::held);
     this.vertx = vertx;
     this.host = host;
     this.port = port;
@@ -68,7 +102,14 @@ public final class WebhookServer {
   /** Serves {@code material} from now on; new handshakes use it, open connections continue. */
   public Future<Void> updateTls(TlsMaterial material) {
     this.tls = material;
-    return Future.all(servers.stream().map(s -> s.updateSSLOptions(material.sslOptions())).toList())
+    return Future.all(
+            servers.stream()
+                .map(
+                    s ->
+                        s.updateSSLOptions(
+                            TlsPolicy.serverOptions(
+                                material.keyCertOptions(), limits.handshakeTimeout())))
+                .toList())
         .mapEmpty();
   }
 
@@ -87,6 +128,31 @@ public final class WebhookServer {
 
   TlsMaterial tls() {
     return tls;
+  }
+
+  ServerLimits limits() {
+    return limits;
+  }
+
+  BodyBudget bodyBudget() {
+    return bodyBudget;
+  }
+
+  SSLEngineOptions sslEngine() {
+    return sslEngine;
+  }
+
+  /** "OpenSSL ..." or "JDK": which TLS implementation serves. */
+  public String tlsEngine() {
+    return TlsPolicy.engineName(sslEngine);
+  }
+
+  AtomicLong closedIdle() {
+    return closedIdle;
+  }
+
+  AtomicLong closedSlow() {
+    return closedSlow;
   }
 
   AdmissionService admission() {

@@ -1,5 +1,6 @@
 package dev.mirrorgate.webhook.server;
 
+import dev.mirrorgate.webhook.tls.TlsPolicy;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
@@ -8,21 +9,29 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
-import io.vertx.ext.web.Router;
-import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.healthchecks.HealthCheckHandler;
+import io.vertx.core.http.HttpVersion;
 
 /**
  * One event loop's share of the HTTPS server. Routes: {@code POST /mutate}, {@code GET /healthz},
- * {@code /livez}, {@code /readyz} and {@code /metrics}.
+ * {@code /livez}, {@code /readyz} and {@code /metrics}; anything else is 404 or 405, a request
+ * without {@code Host} 400, all answered here without a log line (no unauthenticated log spam).
  */
 final class WebhookVerticle extends VerticleBase {
-  /** Bodies above this get 413: the API server's own request limit is 3 MiB per object. */
-  static final long MAX_BODY_BYTES = 7L * 1024 * 1024;
+  private static final Buffer ALIVE =
+      Buffer.buffer(
+          "{\"status\":\"UP\",\"checks\":[{\"id\":\"event-loop\",\"status\":\"UP\"}],\"outcome\":\"UP\"}");
+  private static final Buffer READY =
+      Buffer.buffer(
+          "{\"status\":\"UP\",\"checks\":[{\"id\":\"mapping\",\"status\":\"UP\"}],\"outcome\":\"UP\"}");
+  private static final Buffer NOT_READY =
+      Buffer.buffer(
+          "{\"status\":\"DOWN\",\"checks\":[{\"id\":\"mapping\",\"status\":\"DOWN\"}],\"outcome\":\"DOWN\"}");
 
   private final WebhookServer shared;
-  private final BodyCollector bodies = new BodyCollector(MAX_BODY_BYTES);
+  private ConnectionDeadlines deadlines;
+  private AdmissionIntake intake;
   private HttpServer server;
+  private long sweeper;
 
   WebhookVerticle(WebhookServer shared) {
     this.shared = shared;
@@ -30,80 +39,123 @@ final class WebhookVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    Router router = Router.router(vertx);
-    HealthCheckHandler alive = HealthCheckHandler.create(vertx);
-    alive.register(
-        "event-loop", promise -> promise.complete(io.vertx.ext.healthchecks.Status.OK()));
-    router.get("/healthz").handler(alive);
-    router.get("/livez").handler(alive);
-    HealthCheckHandler ready = HealthCheckHandler.create(vertx);
-    ready.register(
-        "mapping",
-        promise ->
-            promise.complete(
-                shared.mappingLoaded()
-                    ? io.vertx.ext.healthchecks.Status.OK()
-                    : io.vertx.ext.healthchecks.Status.KO()));
-    router.get("/readyz").handler(ready);
-    router.get("/metrics").handler(this::metrics);
-
+    ServerLimits limits = shared.limits();
+    deadlines = new ConnectionDeadlines(limits, shared.closedIdle(), shared.closedSlow());
+    intake =
+        new AdmissionIntake(
+            limits, shared.bodyBudget(), shared.admission(), shared.metrics(), this::send);
     HttpServerOptions options =
-        new HttpServerOptions()
-            .setSsl(true)
-            .setKeyCertOptions(shared.tls().keyCertOptions())
-            .setHost(shared.host())
-            .setPort(shared.bindPort())
-            .setIdleTimeout(120);
+        TlsPolicy.apply(
+            new HttpServerOptions()
+                .setSsl(true)
+                .setSslEngineOptions(shared.sslEngine())
+                .setHost(shared.host())
+                .setPort(shared.bindPort()),
+            shared.tls().keyCertOptions(),
+            limits.handshakeTimeout());
     server =
         vertx
             .createHttpServer(options)
-            .requestHandler(
-                request -> {
-                  // /mutate is the hot path: straight to the admission service, no router.
-                  if (request.method() == HttpMethod.POST && "/mutate".equals(request.path())) {
-                    mutate(request);
-                  } else {
-                    router.handle(request);
-                  }
-                });
+            .connectionHandler(deadlines::opened)
+            .invalidRequestHandler(this::invalid)
+            .requestHandler(this::route);
+    sweeper = vertx.setPeriodic(1000, id -> deadlines.sweep());
     return server.listen().onSuccess(shared::started);
   }
 
   @Override
   public Future<?> stop() {
+    vertx.cancelTimer(sweeper);
     shared.stopped(server);
     return server.shutdown(java.time.Duration.ofSeconds(5));
   }
 
-  private void mutate(HttpServerRequest request) {
-    String type = request.getHeader("Content-Type");
-    bodies.collect(
-        request,
-        body -> {
-          if (type != null
-              && !type.toLowerCase(java.util.Locale.ROOT).startsWith("application/json")) {
-            send(
-                request.response(),
-                Answer.error(
-                    415, "unsupported Content-Type \"" + type + "\": expected application/json"));
-          } else {
-            send(
-                request.response(),
-                shared.admission().handle(body.array(), body.offset(), body.length()));
-          }
-        });
+  private void route(HttpServerRequest request) {
+    deadlines.requestStarted(request.connection());
+    String path = request.path();
+    HttpMethod method = request.method();
+    if (request.version() != HttpVersion.HTTP_1_0 && request.authority() == null) {
+      send(request, Answer.error(400, "no Host header"), true);
+      shared.metrics().requestRefused("no_host");
+      return;
+    }
+    if ("/mutate".equals(path)) {
+      if (method == HttpMethod.POST) {
+        intake.handle(request);
+      } else {
+        refuse(request, 405, "method", "POST only");
+      }
+      return;
+    }
+    if (path == null) {
+      refuse(request, 404, "not_found", "no such path");
+      return;
+    }
+    Buffer body;
+    int status = 200;
+    switch (path) {
+      case "/healthz", "/livez" -> body = ALIVE;
+      case "/readyz" -> {
+        boolean ready = shared.mappingLoaded();
+        body = ready ? READY : NOT_READY;
+        status = ready ? 200 : 503;
+      }
+      case "/metrics" -> body = null;
+      default -> {
+        refuse(request, 404, "not_found", "no such path");
+        return;
+      }
+    }
+    if (method != HttpMethod.GET && method != HttpMethod.HEAD) {
+      refuse(request, 405, "method", "GET only");
+      return;
+    }
+    HttpServerResponse response = request.response();
+    if (body == null) {
+      response.putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
+      end(request, Buffer.buffer(shared.metrics().scrape()), false);
+    } else {
+      response.setStatusCode(status).putHeader("Content-Type", "application/json;charset=UTF-8");
+      end(request, body, false);
+    }
   }
 
-  private void metrics(RoutingContext ctx) {
-    ctx.response()
-        .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
-        .end(shared.metrics().scrape());
+  /** A request Netty could not parse (bad request line, headers too long): 400, then closed. */
+  private void invalid(HttpServerRequest request) {
+    shared.metrics().requestRefused("malformed");
+    request
+        .response()
+        .setStatusCode(
+            request.decoderResult().cause() instanceof io.netty.handler.codec.TooLongFrameException
+                ? 431
+                : 400);
+    request.response().putHeader("Connection", "close");
+    request.response().end().onComplete(done -> request.connection().close());
   }
 
-  private static void send(HttpServerResponse response, Answer answer) {
-    response
-        .setStatusCode(answer.status())
-        .putHeader("Content-Type", answer.contentType())
-        .end(Buffer.buffer(answer.body()));
+  private void refuse(HttpServerRequest request, int status, String reason, String message) {
+    shared.metrics().requestRefused(reason);
+    send(request, Answer.error(status, message), true);
+  }
+
+  /** Answers {@code request}; with {@code close}, closes the connection once the answer is out. */
+  void send(HttpServerRequest request, Answer answer, boolean close) {
+    HttpServerResponse response = request.response();
+    response.setStatusCode(answer.status()).putHeader("Content-Type", answer.contentType());
+    if (answer.retryAfterSeconds() > 0) {
+      response.putHeader("Retry-After", Integer.toString(answer.retryAfterSeconds()));
+    }
+    end(request, Buffer.buffer(answer.body()), close);
+  }
+
+  private void end(HttpServerRequest request, Buffer body, boolean close) {
+    HttpServerResponse response = request.response();
+    if (close) {
+      response.putHeader("Connection", "close");
+      response.end(body).onComplete(done -> request.connection().close());
+    } else {
+      response.end(body);
+    }
+    deadlines.answered(request.connection());
   }
 }

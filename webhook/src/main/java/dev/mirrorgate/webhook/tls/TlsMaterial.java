@@ -6,7 +6,6 @@ import dev.mirrorgate.certs.KeyAlgorithm;
 import dev.mirrorgate.certs.LeafSpec;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.KeyCertOptions;
-import io.vertx.core.net.ServerSSLOptions;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.CertificateException;
@@ -107,10 +106,6 @@ public final class TlsMaterial {
     } catch (GeneralSecurityException | java.io.IOException e) {
       throw new IllegalStateException("cannot build a key manager for the serving certificate", e);
     }
-  }
-
-  public ServerSSLOptions sslOptions() {
-    return new ServerSSLOptions().setKeyCertOptions(keyCertOptions());
   }
 
   @Override

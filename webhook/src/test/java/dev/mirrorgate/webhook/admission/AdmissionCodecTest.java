@@ -33,7 +33,7 @@ class AdmissionCodecTest {
           no uid                 | '{"kind":"AdmissionReview","apiVersion":"admission.k8s.io/v1","request":{}}' | has no uid
           broken in a skipped part | '{"kind":"AdmissionReview","apiVersion":"admission.k8s.io/v1","request":{"uid":"u","options":{"a":tru}}}' | malformed JSON
           trailing content       | '{"kind":"AdmissionReview","apiVersion":"admission.k8s.io/v1","request":{"uid":"u"}} {}' | unexpected content after
-          whitespace only        | '   '                                               | body is not a JSON object
+          whitespace only        | '   '                                               | empty body
           """)
   void rejectsWhatIsNotAReview(String description, String body, String reason) {
     assertThatThrownBy(() -> codec.decode(body.getBytes(StandardCharsets.UTF_8)))
@@ -57,9 +57,118 @@ class AdmissionCodecTest {
           .as(where)
           .isInstanceOfSatisfying(
               AdmissionDecodeException.class, e -> assertThat(e.status()).isEqualTo(400))
-          .hasMessageContaining("malformed JSON")
-          .hasMessageContaining("nesting depth");
+          .hasMessageContaining("JSON nested deeper than 100 levels");
     }
+  }
+
+  /** {@code {"kind",...,"request":{"uid":"u","options": <levels>}}}: 2 + levels deep. */
+  private static byte[] nested(int levels, boolean arrays) {
+    String open = arrays ? "[" : "{\"a\":";
+    String close = arrays ? "]" : "}";
+    return ("{\"kind\":\"AdmissionReview\",\"apiVersion\":\"admission.k8s.io/v1\","
+            + "\"request\":{\"uid\":\"u\",\"options\":"
+            + open.repeat(levels)
+            + (arrays ? "" : "1")
+            + close.repeat(levels)
+            + "}}")
+        .getBytes(StandardCharsets.UTF_8);
+  }
+
+  @ParameterizedTest(name = "depth {0}, arrays {1}")
+  @CsvSource({"99, false", "100, false", "100, true", "101, false", "101, true", "1000, true"})
+  void nestingUpToTheLimitIsReadAndOneMoreIsRefused(int depth, boolean arrays) throws Exception {
+    byte[] body = nested(depth - 2, arrays);
+    if (depth <= AdmissionCodec.MAX_DEPTH) {
+      assertThat(codec.decode(body).uid()).isEqualTo("u");
+    } else {
+      assertThatThrownBy(() -> codec.decode(body))
+          .isInstanceOfSatisfying(
+              AdmissionDecodeException.class, e -> assertThat(e.status()).isEqualTo(400))
+          .hasMessage("JSON nested deeper than 100 levels (a Pod review is about 20 deep)");
+    }
+  }
+
+  /** The projection reader recurses; nesting inside a projected part (labels) is bounded too. */
+  @Test
+  void nestingInsideTheProjectionStopsAtTheLimit() throws Exception {
+    String prefix =
+        "{\"kind\":\"AdmissionReview\",\"apiVersion\":\"admission.k8s.io/v1\",\"request\":{\"uid\":\"u\","
+            + "\"object\":{\"metadata\":{\"labels\":{\"a\":";
+    // root, request, object, metadata, labels: 5 levels before the arrays
+    String ok = prefix + "[".repeat(95) + "]".repeat(95) + "}}}}}";
+    assertThat(codec.decode(ok.getBytes(StandardCharsets.UTF_8)).uid()).isEqualTo("u");
+    String over = prefix + "[".repeat(96) + "]".repeat(96) + "}}}}}";
+    assertThatThrownBy(() -> codec.decode(over.getBytes(StandardCharsets.UTF_8)))
+        .hasMessageStartingWith("JSON nested deeper than 100 levels");
+  }
+
+  private static byte[] withAnnotation(int chars) {
+    return ("{\"kind\":\"AdmissionReview\",\"apiVersion\":\"admission.k8s.io/v1\",\"request\":{\"uid\":\"u\","
+            + "\"object\":{\"metadata\":{\"annotations\":{\"a\":\""
+            + "x".repeat(chars)
+            + "\"}}}}}")
+        .getBytes(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void aProjectedStringUpToTheLimitIsReadAndALongerOneRefused() throws Exception {
+    // the uid "u" and the key "a" are projected text too
+    int room =
+        AdmissionCodec.MAX_PROJECTED_CHARS
+            - "a".length()
+            - "u".length()
+            - "annotations".length()
+            - "metadata".length()
+            - "object".length()
+            - "uid".length()
+            - "kind".length()
+            - "AdmissionReview".length()
+            - "apiVersion".length()
+            - AdmissionCodec.V1.length()
+            - "request".length();
+    assertThat(
+            codec
+                .decode(withAnnotation(room))
+                .object()
+                .path("metadata")
+                .path("annotations")
+                .path("a")
+                .textValue())
+        .hasSize(room);
+    assertThatThrownBy(() -> codec.decode(withAnnotation(room + 1)))
+        .isInstanceOfSatisfying(
+            AdmissionDecodeException.class, e -> assertThat(e.status()).isEqualTo(400))
+        .hasMessageContaining("metadata and images hold more than 1048576 characters");
+    assertThatThrownBy(() -> codec.decode(withAnnotation(2 * AdmissionCodec.MAX_STRING_CHARS)))
+        .isInstanceOfSatisfying(
+            AdmissionDecodeException.class, e -> assertThat(e.status()).isEqualTo(400))
+        .hasMessageContaining("1048576 characters");
+  }
+
+  /** A huge string in a skipped part (oldObject, env values) is tokenized, never built. */
+  @Test
+  void aHugeStringOutsideTheProjectionIsNoProblem() throws Exception {
+    String body =
+        "{\"kind\":\"AdmissionReview\",\"apiVersion\":\"admission.k8s.io/v1\",\"request\":{\"uid\":\"u\","
+            + "\"oldObject\":{\"data\":\""
+            + "x".repeat(5 * 1024 * 1024)
+            + "\"}}}";
+    assertThat(codec.decode(body.getBytes(StandardCharsets.UTF_8)).uid()).isEqualTo("u");
+    assertThat(
+            codec
+                .decode(new java.io.ByteArrayInputStream(body.getBytes(StandardCharsets.UTF_8)))
+                .uid())
+        .isEqualTo("u");
+  }
+
+  @Test
+  void clientValuesInErrorsAreQuotedShort() {
+    String body =
+        "{\"kind\":\"" + "K\\u0000".repeat(5000) + "\",\"apiVersion\":\"admission.k8s.io/v1\"}";
+    assertThatThrownBy(() -> codec.decode(body.getBytes(StandardCharsets.UTF_8)))
+        .hasMessageStartingWith("not an AdmissionReview: kind is \"K\\u0000K\\u0000")
+        .hasMessageContaining("…(10000 characters)")
+        .satisfies(e -> assertThat(e.getMessage()).hasSizeLessThan(200).doesNotContain("\0"));
   }
 
   @Test

@@ -100,4 +100,47 @@ class PodMutatorTest {
         .isEqualTo("mirrorgate.dev~1original-images");
     assertThat(dev.mirrorgate.webhook.mutation.JsonPatch.escape("a~/b")).isEqualTo("a~0~1b");
   }
+
+  @Test
+  void aRewriteThatWouldBeTooLongLeavesTheImageWithAWarning() throws Exception {
+    Mapping longTarget =
+        dev.mirrorgate.common.mapping.MappingParser.parseYaml(
+            "m.yaml",
+            "mirrors:\n  - source: docker.io\n    target: m.example/" + "a".repeat(200) + "\n");
+    String image = "docker.io/" + "b".repeat(50) + "/app:1";
+    JsonNode pod =
+        JSON.readTree(
+            "{\"spec\": {\"containers\": [{\"name\": \"a\", \"image\": \"" + image + "\"}]}}");
+
+    Mutation mutation = mutator.mutate(pod, false, longTarget);
+
+    assertThat(mutation.changed()).isFalse();
+    assertThat(mutation.warnings())
+        .containsExactly(
+            "mirrorgate: spec.containers[0].image \""
+                + image
+                + "\" left unchanged: its rewritten name would exceed 255 characters");
+  }
+
+  @Test
+  void anInvalidImageIsQuotedShortInItsWarning() throws Exception {
+    String image = "Bad\u0000".repeat(2500); // 10,000 characters with NUL bytes
+    JsonNode pod = JSON.createObjectNode();
+    ((com.fasterxml.jackson.databind.node.ObjectNode) pod)
+        .putObject("spec")
+        .putArray("containers")
+        .addObject()
+        .put("name", "a")
+        .put("image", image);
+
+    Mutation mutation = mutator.mutate(pod, false, MAPPING);
+
+    assertThat(mutation.warnings()).hasSize(1);
+    String warning = mutation.warnings().get(0);
+    assertThat(warning)
+        .startsWith("mirrorgate: spec.containers[0].image \"Bad\\u0000Bad\\u0000")
+        .contains("…(10000 characters)\" left unchanged: ")
+        .doesNotContain("\u0000");
+    assertThat(warning.length()).isLessThan(400);
+  }
 }

@@ -58,7 +58,7 @@ class WebhookServerIT {
         CertificateAuthority.create(
             "test CA", Duration.ofDays(1), KeyAlgorithm.EC_P256, Clock.systemUTC());
     mappingFile = dir.resolve("mapping.yaml");
-    Files.writeString(mappingFile, TestResources.text("mutation/mapping.yaml"));
+    writeMapping(TestResources.text("mutation/mapping.yaml"));
   }
 
   private void serve(TlsMaterial tls) throws Exception {
@@ -73,6 +73,19 @@ class WebhookServerIT {
     mappingSource.start(POLL);
     server.start(2).await(20, TimeUnit.SECONDS);
     client = new TrustingClient(ca.certificate(), server.port());
+  }
+
+  /**
+   * Replaces the mapping file at once, as a ConfigMap volume does; a plain rewrite truncates first,
+   * and the poller may count the empty moment as the invalid version it is.
+   */
+  private void writeMapping(String text) throws java.io.IOException {
+    Path next = Files.writeString(dir.resolve("mapping.yaml.next"), text);
+    Files.move(
+        next,
+        mappingFile,
+        java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
   }
 
   private static IssuedCertificate issue(CertificateAuthority issuer) {
@@ -184,14 +197,13 @@ class WebhookServerIT {
 
   @Test
   void notReadyUntilAValidMappingThenReloadsAndKeepsTheLastGoodOne() throws Exception {
-    Files.writeString(mappingFile, "mirrors:\n  - source: docker.io\n");
+    writeMapping("mirrors:\n  - source: docker.io\n");
     serve(leaf(ca));
 
     assertThat(client.get("/readyz").statusCode()).as("no valid mapping yet").isEqualTo(503);
     assertThat(mutate(POD_CREATE).has("patch")).as("admitted unchanged meanwhile").isFalse();
 
-    Files.writeString(
-        mappingFile, "mirrors:\n  - source: docker.io\n    target: first.example:5000/hub\n");
+    writeMapping("mirrors:\n  - source: docker.io\n    target: first.example:5000/hub\n");
     await()
         .atMost(Duration.ofSeconds(5))
         .pollInterval(POLL)
@@ -199,8 +211,7 @@ class WebhookServerIT {
     assertThat(patchOf(mutate(POD_CREATE)).findValuesAsText("value"))
         .contains("first.example:5000/hub/library/nginx:1.27.2-alpine");
 
-    Files.writeString(
-        mappingFile, "mirrors:\n  - source: docker.io\n    target: second.example:5000/hub\n");
+    writeMapping("mirrors:\n  - source: docker.io\n    target: second.example:5000/hub\n");
     await()
         .atMost(Duration.ofSeconds(5))
         .pollInterval(POLL)
@@ -209,7 +220,7 @@ class WebhookServerIT {
                 assertThat(patchOf(mutate(POD_CREATE)).findValuesAsText("value"))
                     .contains("second.example:5000/hub/library/nginx:1.27.2-alpine"));
 
-    Files.writeString(mappingFile, "mirrors: [ {source: docker.io} ]\n");
+    writeMapping("mirrors: [ {source: docker.io} ]\n");
     await()
         .atMost(Duration.ofSeconds(5))
         .pollInterval(POLL)
