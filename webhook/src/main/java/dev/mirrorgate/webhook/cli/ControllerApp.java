@@ -8,6 +8,9 @@ import dev.mirrorgate.webhook.controller.ControllerRuntime;
 import dev.mirrorgate.webhook.controller.ControllerServer;
 import dev.mirrorgate.webhook.controller.EventSink;
 import dev.mirrorgate.webhook.controller.ServingCertificates;
+import dev.mirrorgate.webhook.deploy.intake.LoggingPushSink;
+import dev.mirrorgate.webhook.deploy.intake.PushIntake;
+import dev.mirrorgate.webhook.deploy.intake.WebhookTokenSecret;
 import dev.mirrorgate.webhook.kube.KubeRest;
 import dev.mirrorgate.webhook.kube.LeaderElection;
 import dev.mirrorgate.webhook.tls.TlsMaterial;
@@ -108,6 +111,7 @@ public final class ControllerApp implements AutoCloseable {
         new ControllerParts(
             options, requests, writes, watches, events, metrics, runtime, clock, json);
     parts.register();
+    WebhookTokenSecret webhookTokens = parts.webhookTokens();
 
     Vertx vertx =
         Vertx.vertx(
@@ -118,6 +122,14 @@ public final class ControllerApp implements AutoCloseable {
     ControllerServer server =
         new ControllerServer(
             vertx, options.bindAddress, options.port, tls, runtime::synced, metrics);
+    // The push intake; its sink is a placeholder until the rollout side takes the events.
+    new PushIntake(
+            vertx,
+            webhookTokens,
+            new LoggingPushSink(runtime::synced),
+            options.allowUnauthenticatedWebhooks,
+            metrics.registry())
+        .mount(server.router());
     try {
       server.start().await(30, TimeUnit.SECONDS);
     } catch (Exception e) {

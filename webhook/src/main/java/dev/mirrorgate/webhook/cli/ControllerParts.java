@@ -8,6 +8,7 @@ import dev.mirrorgate.webhook.controller.ControllerRuntime;
 import dev.mirrorgate.webhook.controller.EventSink;
 import dev.mirrorgate.webhook.controller.OwnedInformers;
 import dev.mirrorgate.webhook.controller.ReconcileLoop;
+import dev.mirrorgate.webhook.deploy.intake.WebhookTokenSecret;
 import dev.mirrorgate.webhook.kube.ApiResource;
 import dev.mirrorgate.webhook.kube.Informer;
 import dev.mirrorgate.webhook.kube.KubeException;
@@ -44,6 +45,7 @@ final class ControllerParts {
   private final ControllerRuntime runtime;
   private final Clock clock;
   private final ObjectMapper json;
+  private WebhookTokenSecret webhookTokens;
 
   ControllerParts(
       ControllerCommand options,
@@ -143,6 +145,22 @@ final class ControllerParts {
             }
           }
         });
+  }
+
+  /** The push intake's tokens: Secret mirrorgate-webhook-tokens, watched by name. */
+  WebhookTokenSecret webhookTokens() {
+    if (webhookTokens == null) {
+      webhookTokens =
+          new WebhookTokenSecret(
+              runtime.informer(
+                  new Informer(
+                      watches,
+                      ApiResource.SECRETS,
+                      WebhookTokenSecret.query(options.namespace),
+                      Informer.WITHOUT_MANAGED_FIELDS)),
+              options.namespace);
+    }
+    return webhookTokens;
   }
 
   /** The informer on mirror-operator's RegistryMirrors, when the API server serves them. */
