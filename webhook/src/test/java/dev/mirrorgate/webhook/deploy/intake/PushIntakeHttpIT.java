@@ -2,6 +2,8 @@ package dev.mirrorgate.webhook.deploy.intake;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mirrorgate.webhook.owned.TestCa;
 import java.net.http.HttpResponse;
@@ -10,12 +12,14 @@ import java.util.Arrays;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import net.logstash.logback.encoder.LogstashEncoder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.slf4j.LoggerFactory;
 
 /**
  * The intake over real TLS connections, as senders reach it: each endpoint with its service's
@@ -199,6 +203,37 @@ class PushIntakeHttpIT {
       assertThat(response.header("WWW-Authenticate")).isEqualTo("Bearer realm=\"mirrorgate\"");
       assertThat(response.body()).doesNotContain(TOKEN);
       assertThat(connection.closedByServer()).isTrue();
+    }
+  }
+
+  @Test
+  void aWrongTokenGetsOneLogLineThatNeverHoldsTheToken() throws Exception {
+    String presented = "presented-" + UUID.randomUUID();
+    ch.qos.logback.classic.Logger logger =
+        (ch.qos.logback.classic.Logger) LoggerFactory.getLogger(PushIntake.class);
+    ListAppender<ILoggingEvent> lines = new ListAppender<>();
+    lines.start();
+    logger.addAppender(lines);
+    LogstashEncoder json = new LogstashEncoder();
+    json.start();
+    try {
+      HttpResponse<String> response =
+          server.post(
+              "/event",
+              envelope("secret", "1.0.0"),
+              Map.of("X-Argoos-Token", presented, "X-Argoos-Registry-Name", "r.example:5000"));
+
+      assertThat(response.statusCode()).isEqualTo(401);
+      assertThat(lines.list).hasSize(1);
+      String line = new String(json.encode(lines.list.get(0)), StandardCharsets.UTF_8);
+      assertThat(line)
+          .contains("push intake refused a request: wrong token (X-Argoos-Token)")
+          .contains("\"status\":401")
+          .contains("\"registryName\":\"r.example:5000\"")
+          .doesNotContain(presented)
+          .doesNotContain(TOKEN);
+    } finally {
+      logger.detachAppender(lines);
     }
   }
 
