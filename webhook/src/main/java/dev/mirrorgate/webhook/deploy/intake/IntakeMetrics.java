@@ -33,6 +33,7 @@ final class IntakeMetrics {
       new EnumMap<>(PushEvent.Source.class);
   private final Map<IntakeRoute, Timer> durations = new EnumMap<>(IntakeRoute.class);
   private final Map<String, Counter> requests = new ConcurrentHashMap<>();
+  private final Map<IntakeRoute, Counter> accepted = new EnumMap<>(IntakeRoute.class);
 
   IntakeMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -51,6 +52,7 @@ final class IntakeMetrics {
       events.put(source, bySource);
     }
     for (IntakeRoute route : IntakeRoute.values()) {
+      accepted.put(route, requests(route, 202));
       durations.put(
           route,
           Timer.builder("mirrorgate.intake.request.duration")
@@ -74,16 +76,19 @@ final class IntakeMetrics {
 
   /** One answer on {@code route} with {@code status} (a code the intake answers: bounded). */
   void answered(IntakeRoute route, int status, long nanos) {
-    requests
-        .computeIfAbsent(
-            route.label() + "/" + status,
-            k ->
-                Counter.builder("mirrorgate.intake.requests")
-                    .description("Requests to the push intake, by endpoint and HTTP status")
-                    .tag("endpoint", route.label())
-                    .tag("status", Integer.toString(status))
-                    .register(registry))
-        .increment();
+    Counter counter =
+        status == 202
+            ? accepted.get(route)
+            : requests.computeIfAbsent(route.label() + "/" + status, k -> requests(route, status));
+    counter.increment();
     durations.get(route).record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  private Counter requests(IntakeRoute route, int status) {
+    return Counter.builder("mirrorgate.intake.requests")
+        .description("Requests to the push intake, by endpoint and HTTP status")
+        .tag("endpoint", route.label())
+        .tag("status", Integer.toString(status))
+        .register(registry);
   }
 }

@@ -30,8 +30,11 @@ public final class LoggingPushSink implements PushSink {
 
   @Override
   public void accept(List<PushEvent> events) {
+    received.addAndGet(events.size());
+    if (!log.isDebugEnabled()) {
+      return;
+    }
     for (PushEvent event : events) {
-      received.incrementAndGet();
       log.debug(
           "push event (not acted on yet)",
           kv("image", event.image().normalized()),

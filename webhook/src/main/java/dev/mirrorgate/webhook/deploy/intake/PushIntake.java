@@ -143,15 +143,25 @@ public final class PushIntake {
     }
   }
 
-  private static void logRefusal(IntakeRoute route, RequestHead head, Answer answer) {
-    log.warn(
-        "push intake refused a request: {}",
-        answer.reason(),
-        kv("endpoint", route.label()),
-        kv("status", answer.status()),
-        kv("remote", head.remote()),
-        kv("userAgent", head.userAgent()),
-        kv("registryName", head.registryName()));
+  /** A refusal for want of any configured token is an error (the setup is incomplete). */
+  private void logRefusal(IntakeRoute route, RequestHead head, Answer answer) {
+    boolean noToken =
+        answer.status() == 503
+            && !allowUnauthenticated
+            && tokens.current().map(WebhookTokens::isEmpty).orElse(false);
+    Object[] fields = {
+      answer.reason(),
+      kv("endpoint", route.label()),
+      kv("status", answer.status()),
+      kv("remote", head.remote()),
+      kv("userAgent", head.userAgent()),
+      kv("registryName", head.registryName())
+    };
+    if (noToken) {
+      log.error("push intake refused a request: {}", fields);
+    } else {
+      log.warn("push intake refused a request: {}", fields);
+    }
   }
 
   private void remindOfMissingToken() {
