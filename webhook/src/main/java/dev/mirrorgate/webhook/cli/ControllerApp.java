@@ -8,6 +8,9 @@ import dev.mirrorgate.webhook.controller.ControllerRuntime;
 import dev.mirrorgate.webhook.controller.ControllerServer;
 import dev.mirrorgate.webhook.controller.EventSink;
 import dev.mirrorgate.webhook.controller.ServingCertificates;
+import dev.mirrorgate.webhook.deploy.PushWindows;
+import dev.mirrorgate.webhook.deploy.intake.PushIntake;
+import dev.mirrorgate.webhook.deploy.intake.PushSink;
 import dev.mirrorgate.webhook.kube.KubeRest;
 import dev.mirrorgate.webhook.kube.LeaderElection;
 import dev.mirrorgate.webhook.tls.TlsMaterial;
@@ -129,6 +132,26 @@ public final class ControllerApp implements AutoCloseable {
             json,
             () -> server.tls().trustAnchorPem());
     parts.register();
+    // The push intake on every replica: pushes go to the coalescing windows of push-to-deploy.
+    PushWindows windows = parts.pushWindows();
+    new PushIntake(
+            vertx,
+            parts.webhookTokens(),
+            new PushSink() {
+              @Override
+              public boolean ready() {
+                return runtime.synced();
+              }
+
+              @Override
+              public void accept(
+                  java.util.List<dev.mirrorgate.common.update.intake.PushEvent> events) {
+                windows.accept(events);
+              }
+            },
+            options.allowUnauthenticatedWebhooks,
+            metrics.registry())
+        .mount(server.router());
     try {
       server.start().await(30, TimeUnit.SECONDS);
     } catch (Exception e) {

@@ -17,6 +17,7 @@ import dev.mirrorgate.webhook.deploy.ImageUpdates;
 import dev.mirrorgate.webhook.deploy.PushWindows;
 import dev.mirrorgate.webhook.deploy.Rollouts;
 import dev.mirrorgate.webhook.deploy.WorkloadIndex;
+import dev.mirrorgate.webhook.deploy.intake.WebhookTokenSecret;
 import dev.mirrorgate.webhook.kube.ApiResource;
 import dev.mirrorgate.webhook.kube.Informer;
 import dev.mirrorgate.webhook.kube.KubeException;
@@ -61,6 +62,7 @@ final class ControllerParts {
   private final Clock clock;
   private final ObjectMapper json;
   private final Supplier<String> servingCaPem;
+  private WebhookTokenSecret webhookTokens;
 
   /**
    * @param servingCaPem the CA of the controller's serving certificate (what registries trust for
@@ -263,6 +265,22 @@ final class ControllerParts {
         target.enqueue(entry.key());
       }
     }
+  }
+
+  /** The push intake's tokens: Secret mirrorgate-webhook-tokens, watched by name. */
+  WebhookTokenSecret webhookTokens() {
+    if (webhookTokens == null) {
+      webhookTokens =
+          new WebhookTokenSecret(
+              runtime.informer(
+                  new Informer(
+                      watches,
+                      ApiResource.SECRETS,
+                      WebhookTokenSecret.query(options.namespace),
+                      Informer.WITHOUT_MANAGED_FIELDS)),
+              options.namespace);
+    }
+    return webhookTokens;
   }
 
   /**

@@ -57,7 +57,7 @@ public final class RegistryReconciler implements Reconciler {
   private final OwnerStatus status;
   private final EventSink events;
   private final ClusterAuthority authority;
-  private final WebhookTokens tokens;
+  private final RegistryTokens tokens;
   private final RegistryRenderer renderer;
   private final String namespace;
   private final Supplier<String> controllerCaPem;
@@ -93,7 +93,7 @@ public final class RegistryReconciler implements Reconciler {
     this.status = new OwnerStatus(writes, clock);
     this.events = events;
     this.authority = authority;
-    this.tokens = new WebhookTokens(writes, namespace);
+    this.tokens = new RegistryTokens(writes, namespace);
     this.renderer = renderer;
     this.namespace = namespace;
     this.controllerCaPem = controllerCaPem;
@@ -115,7 +115,7 @@ public final class RegistryReconciler implements Reconciler {
     if (found.isEmpty() || found.get().deleting()) {
       List<ApiResource> kinds = new ArrayList<>(ownedKinds());
       writer.removeAll(kinds, object -> ownedBy(object, crNamespace, crName), key);
-      tokens.remove(tokensSecret(), WebhookTokens.key(crNamespace, crName));
+      tokens.remove(tokensSecret(), RegistryTokens.key(crNamespace, crName));
       mirrorsChanged.run();
       return Result.done();
     }
@@ -209,7 +209,7 @@ public final class RegistryReconciler implements Reconciler {
         stored(configSecret, RegistryRenderer.HTTP_SECRET_KEY)
             .orElseGet(RegistryReconciler::secret);
     Optional<NotificationEndpoint> notifications = Optional.empty();
-    String tokenKey = WebhookTokens.key(spec.namespace(), spec.name());
+    String tokenKey = RegistryTokens.key(spec.namespace(), spec.name());
     if (spec.pushToDeploy()) {
       String token =
           stored(configSecret, RegistryRenderer.TOKEN_KEY).orElseGet(RegistryReconciler::secret);
@@ -328,7 +328,7 @@ public final class RegistryReconciler implements Reconciler {
   }
 
   private Optional<KubeObject> tokensSecret() {
-    return controllerSecrets.get(namespace, WebhookTokens.SECRET_NAME);
+    return controllerSecrets.get(namespace, RegistryTokens.SECRET_NAME);
   }
 
   private Result notReady(KubeObject cr, String reason, String message, Result next)

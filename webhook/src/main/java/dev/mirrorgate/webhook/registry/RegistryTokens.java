@@ -2,6 +2,7 @@ package dev.mirrorgate.webhook.registry;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.mirrorgate.webhook.deploy.intake.WebhookTokenSecret;
 import dev.mirrorgate.webhook.kube.ApiResource;
 import dev.mirrorgate.webhook.kube.KubeException;
 import dev.mirrorgate.webhook.kube.KubeObject;
@@ -15,13 +16,13 @@ import java.util.Optional;
  * accepts): one key per Registry, {@code registry-<namespace>-<name>}, added and removed with JSON
  * merge patches so the keys users keep there for other registries (and rotation) are never touched.
  */
-public final class WebhookTokens {
-  public static final String SECRET_NAME = "mirrorgate-webhook-tokens";
+public final class RegistryTokens {
+  public static final String SECRET_NAME = WebhookTokenSecret.NAME;
 
   private final KubeRest writes;
   private final String namespace;
 
-  public WebhookTokens(KubeRest writes, String namespace) {
+  public RegistryTokens(KubeRest writes, String namespace) {
     this.writes = writes;
     this.namespace = namespace;
   }
