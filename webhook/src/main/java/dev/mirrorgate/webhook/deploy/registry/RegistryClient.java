@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.HexFormat;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -216,56 +217,65 @@ public final class RegistryClient implements RegistryReader, AutoCloseable {
       throws RegistryException, InterruptedException {
     Call call = call(repository, credentials);
     String first = "/v2/" + repository.path() + "/tags/list?n=" + options.tagsPageSize();
-    List<String> tags = new ArrayList<>();
+    Set<String> tags = new LinkedHashSet<>(); // a tag on two pages is kept once
     Set<URI> seen = new HashSet<>();
-    Answer page =
-        counted(
+    Page page =
+        page(
             call,
-            "tags",
-            () ->
-                ok(
-                    call,
-                    request(call, "GET", first, "application/json", options.maxListBytes()),
-                    "tags"));
-    int pages = 1;
-    while (true) {
-      JsonNode body = json(call, page, "tags");
-      JsonNode listed = body.path("tags");
-      if (!listed.isArray() && !listed.isNull() && !listed.isMissingNode()) {
-        throw malformed(call, "the tags listing's \"tags\" is not a list");
-      }
-      for (JsonNode tag : listed) {
-        if (tag.isTextual() && TAG.matcher(tag.asText()).matches()) {
-          if (tags.size() >= options.maxTags()) {
-            return truncated(call, tags);
-          }
-          tags.add(tag.asText());
+            seen,
+            () -> request(call, "GET", first, "application/json", options.maxListBytes()));
+    for (int pages = 1; ; pages++) {
+      for (String tag : page.tags()) {
+        if (tags.size() >= options.maxTags()) {
+          return truncated(call, tags);
         }
+        tags.add(tag);
       }
-      Optional<URI> next = ResponseHeaders.nextLink(page.header("Link"), page.uri());
-      if (next.isEmpty()) {
-        return new TagList(tags, false);
+      if (page.next().isEmpty()) {
+        return new TagList(List.copyOf(tags), false);
       }
-      URI nextUri = next.get();
-      if (!sameOrigin(nextUri, page.uri())) {
-        throw malformed(call, "the tags listing's next page is on another host: " + nextUri);
-      }
-      if (!seen.add(nextUri)) {
-        throw malformed(call, "the tags listing's pages loop back to " + nextUri.getRawQuery());
-      }
-      if (pages++ >= options.maxPages()) {
+      if (pages >= options.maxPages()) {
         return truncated(call, tags);
       }
+      URI next = page.next().get();
       page =
-          counted(
+          page(
               call,
-              "tags",
-              () ->
-                  ok(
-                      call,
-                      follow(call, "GET", nextUri, "application/json", options.maxListBytes()),
-                      "tags"));
+              seen,
+              () -> follow(call, "GET", next, "application/json", options.maxListBytes()));
     }
+  }
+
+  /** One page of a tags listing: its valid tags and the next page, if any. */
+  private record Page(List<String> tags, Optional<URI> next) {}
+
+  private Page page(Call call, Set<URI> seen, Step<Answer> fetch)
+      throws RegistryException, InterruptedException {
+    return counted(
+        call,
+        "tags",
+        () -> {
+          Answer answer = ok(call, fetch.run(), "tags");
+          JsonNode listed = json(call, answer, "tags").path("tags");
+          if (!listed.isArray() && !listed.isNull() && !listed.isMissingNode()) {
+            throw malformed(call, "the tags listing's \"tags\" is not a list");
+          }
+          List<String> tags = new ArrayList<>();
+          for (JsonNode tag : listed) {
+            if (tag.isTextual() && TAG.matcher(tag.asText()).matches()) {
+              tags.add(tag.asText());
+            }
+          }
+          Optional<URI> next = ResponseHeaders.nextLink(answer.header("Link"), answer.uri());
+          if (next.isPresent() && !sameOrigin(next.get(), answer.uri())) {
+            throw malformed(call, "the tags listing's next page is on another host: " + next.get());
+          }
+          if (next.isPresent() && !seen.add(next.get())) {
+            throw malformed(
+                call, "the tags listing's pages loop back to " + next.get().getRawQuery());
+          }
+          return new Page(tags, next);
+        });
   }
 
   @Override
@@ -277,40 +287,44 @@ public final class RegistryClient implements RegistryReader, AutoCloseable {
       throw new RegistryException(Kind.REJECTED, "\"" + tag + "\" is not a valid tag");
     }
     String path = "/v2/" + repository.path() + "/manifests/" + tag;
-    Answer head =
+    String what = "manifest " + tag;
+    Optional<ManifestDigest> headed =
         counted(
             call,
             "manifest_head",
-            () -> ok(call, request(call, "HEAD", path, MANIFEST_ACCEPT, 0), "manifest " + tag));
-    String mediaType = head.header("Content-Type").orElse("");
-    Optional<String> digest = head.header("Docker-Content-Digest");
-    if (digest.isPresent()) {
-      if (!ResponseHeaders.isDigest(digest.get())) {
-        throw malformed(call, "manifest " + tag + ": Docker-Content-Digest is not a digest");
-      }
-      return new ManifestDigest(digest.get(), mediaType, false);
+            () -> {
+              Answer head = ok(call, request(call, "HEAD", path, MANIFEST_ACCEPT, 0), what);
+              Optional<String> digest = head.header("Docker-Content-Digest");
+              if (digest.isPresent() && !ResponseHeaders.isDigest(digest.get())) {
+                throw malformed(call, what + ": Docker-Content-Digest is not a digest");
+              }
+              String mediaType = head.header("Content-Type").orElse("");
+              return digest.map(d -> new ManifestDigest(d, mediaType, false));
+            });
+    if (headed.isPresent()) {
+      return headed.get();
     }
-    Answer get =
-        counted(
-            call,
-            "manifest_get",
-            () ->
-                ok(
-                    call,
-                    request(call, "GET", path, MANIFEST_ACCEPT, options.maxManifestBytes()),
-                    "manifest " + tag));
-    JsonNode manifest = json(call, get, "manifest " + tag);
-    if (!manifest.has("schemaVersion")) {
-      throw malformed(call, "manifest " + tag + " has no schemaVersion");
-    }
-    String computed = sha256(get.body());
-    Optional<String> stated = get.header("Docker-Content-Digest");
-    if (stated.isPresent()
-        && stated.get().startsWith("sha256:")
-        && !stated.get().equals(computed)) {
-      throw malformed(call, "manifest " + tag + ": Docker-Content-Digest does not match its bytes");
-    }
-    return new ManifestDigest(computed, get.header("Content-Type").orElse(mediaType), true);
+    return counted(
+        call,
+        "manifest_get",
+        () -> {
+          Answer get =
+              ok(
+                  call,
+                  request(call, "GET", path, MANIFEST_ACCEPT, options.maxManifestBytes()),
+                  what);
+          if (!json(call, get, what).has("schemaVersion")) {
+            throw malformed(call, what + " has no schemaVersion");
+          }
+          String computed = sha256(get.body());
+          Optional<String> stated = get.header("Docker-Content-Digest");
+          if (stated.isPresent()
+              && stated.get().startsWith("sha256:")
+              && !stated.get().equals(computed)) {
+            throw malformed(call, what + ": Docker-Content-Digest does not match its bytes");
+          }
+          return new ManifestDigest(computed, get.header("Content-Type").orElse(""), true);
+        });
   }
 
   @Override
@@ -348,20 +362,25 @@ public final class RegistryClient implements RegistryReader, AutoCloseable {
     }
   }
 
-  private TagList truncated(Call call, List<String> tags) {
+  private TagList truncated(Call call, Set<String> tags) {
     log.warn(
         "tags listing truncated",
         StructuredArguments.kv("repository", call.where()),
         StructuredArguments.kv("tags", tags.size()));
-    return new TagList(tags, true);
+    return new TagList(List.copyOf(tags), true);
   }
 
-  /** A request to the repository's registry: HTTPS, or plain HTTP where allowed and needed. */
+  /**
+   * A request to the repository's registry: HTTPS, or plain HTTP where allowed and the server does
+   * not speak TLS. When plain HTTP does not work either (a TLS server answers it 400), the TLS
+   * failure is the one reported.
+   */
   private Answer request(Call call, String method, String pathAndQuery, String accept, long max)
       throws RegistryException, InterruptedException {
     String authority = call.authority();
     boolean allowed = hosts.plainHttpAllowed(authority);
     Boolean plain = plainHttp.get(authority);
+    RegistryException tlsFailure = null;
     if (!(allowed && Boolean.TRUE.equals(plain))) {
       try {
         Answer answer =
@@ -374,14 +393,26 @@ public final class RegistryClient implements RegistryReader, AutoCloseable {
         if (!allowed || e.error().kind() != Kind.TLS || Boolean.FALSE.equals(plain)) {
           throw e;
         }
-        log.info(
-            "registry does not speak TLS; using plain HTTP, which it is allowed",
-            StructuredArguments.kv("registry", authority),
-            StructuredArguments.kv("tlsError", e.error().message()));
-        plainHttp.put(authority, true);
+        tlsFailure = e;
       }
     }
-    return follow(call, method, URI.create("http://" + authority + pathAndQuery), accept, max);
+    Answer answer;
+    try {
+      answer = follow(call, method, URI.create("http://" + authority + pathAndQuery), accept, max);
+    } catch (RegistryException e) {
+      throw tlsFailure != null ? tlsFailure : e;
+    }
+    if (tlsFailure != null) {
+      if (answer.status() == 400) {
+        throw tlsFailure;
+      }
+      log.info(
+          "registry does not speak TLS; using plain HTTP, which it is allowed",
+          StructuredArguments.kv("registry", authority),
+          StructuredArguments.kv("tlsError", tlsFailure.error().message()));
+      plainHttp.put(authority, true);
+    }
+    return answer;
   }
 
   /** Follows up to three redirects; credentials never leave the repository's registry. */
