@@ -254,7 +254,10 @@ public final class RepositoryPoller implements AutoCloseable {
    */
   private Instant due(Target target) {
     Instant now = clock.instant();
-    Instant base = target.lastAttempt == null ? now : target.lastAttempt;
+    if (target.lastAttempt == null) {
+      return now; // never polled: at once
+    }
+    Instant base = target.lastAttempt;
     Instant due = null;
     for (PollRequest request : target.watchers.values()) {
       Optional<Instant> next = request.schedule().next(base);

@@ -166,6 +166,19 @@ class RepositoryPollerTest {
   }
 
   @Test
+  void aNewRepositoryIsPolledAtOnceHoweverManyWatchersJoinFirst() {
+    poller.start();
+    poller.watch("a", every(SHOP, "@every 1h"));
+    poller.watch("b", every(SHOP, "@every 2h"));
+    poller.watch("a", every(SHOP, "@every 1h")); // the same request again changes nothing
+    assertThat(time.nextDue()).contains(T0);
+    assertThat(time.pending()).isEqualTo(1);
+    time.runDue();
+    assertThat(tagListings()).isEqualTo(1);
+    assertThat(time.nextDue()).contains(T0.plus(Duration.ofHours(1)));
+  }
+
+  @Test
   void cronAndEverySchedulesShareOneTaskAtTheEarliestFiring() {
     poller.watch("a", every(SHOP, "*/10 * * * *"));
     poller.watch("b", every(SHOP, "@every 15m"));
