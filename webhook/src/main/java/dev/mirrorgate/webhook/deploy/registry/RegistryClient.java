@@ -3,6 +3,7 @@ package dev.mirrorgate.webhook.deploy.registry;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mirrorgate.webhook.deploy.registry.RegistryError.Kind;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
@@ -18,10 +19,12 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -210,6 +213,26 @@ public final class RegistryClient implements RegistryReader, AutoCloseable {
             .followRedirects(HttpClient.Redirect.NEVER)
             .version(HttpClient.Version.HTTP_1_1)
             .build();
+  }
+
+  /**
+   * The client as the controller runs it: the system CAs plus {@code caBundles}, plain HTTP for
+   * loopback and {@code insecure}, {@code limit} per registry (a request waits at most two minutes
+   * for its turn), default timeouts and bounds.
+   */
+  public static RegistryClient create(
+      Collection<String> insecure,
+      List<RegistryTrust.PemBundle> caBundles,
+      RegistryThrottle.Limit limit,
+      MeterRegistry meters,
+      Clock clock) {
+    return new RegistryClient(
+        new RegistryHosts(insecure),
+        RegistryTrust.context(caBundles),
+        new RegistryThrottle(limit, Duration.ofMinutes(2), clock),
+        new RegistryMetrics(meters),
+        clock,
+        Options.DEFAULT);
   }
 
   @Override
@@ -454,7 +477,7 @@ public final class RegistryClient implements RegistryReader, AutoCloseable {
   /** One request, answering a 401 challenge once (Basic, or a Bearer token from the realm). */
   private Answer authenticated(Call call, String method, URI uri, String accept, long max)
       throws RegistryException, InterruptedException {
-    String authority = uri.getRawAuthority().toLowerCase(java.util.Locale.ROOT);
+    String authority = uri.getRawAuthority().toLowerCase(Locale.ROOT);
     Optional<RegistryCredentials> credentials =
         authority.equals(call.authority()) ? call.credentials() : Optional.empty();
     Challenge known = challenges.get(authority);
@@ -574,7 +597,7 @@ public final class RegistryClient implements RegistryReader, AutoCloseable {
   private Answer exchange(
       Call call, String method, URI uri, String accept, long max, String authorization)
       throws RegistryException, InterruptedException {
-    String authority = uri.getRawAuthority().toLowerCase(java.util.Locale.ROOT);
+    String authority = uri.getRawAuthority().toLowerCase(Locale.ROOT);
     Duration wait = throttle.admit(authority);
     if (!wait.isZero()) {
       Thread.sleep(wait);

@@ -2,10 +2,12 @@ package dev.mirrorgate.webhook.deploy.registry;
 
 import static net.logstash.logback.argument.StructuredArguments.kv;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -15,6 +17,9 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,6 +51,7 @@ public final class RepositoryPoller implements AutoCloseable {
   private final Backoff backoff;
   private final RegistryMetrics metrics;
 
+  private final List<ExecutorService> owned = new ArrayList<>();
   private final Map<Repository, Target> targets = new HashMap<>();
   private final Map<String, Repository> watched = new HashMap<>();
   private boolean leading;
@@ -103,6 +109,35 @@ public final class RepositoryPoller implements AutoCloseable {
     this.backoff = backoff;
     this.metrics = metrics;
     metrics.repositories(this::repositoryCount, this::failingCount);
+  }
+
+  /**
+   * A poller with its own threads: one timer thread, and a virtual thread per poll; {@link
+   * #close()} ends them.
+   */
+  public static RepositoryPoller create(
+      RegistryReader reader, PollSink sink, Clock clock, MeterRegistry meters) {
+    ScheduledExecutorService timer =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread thread = new Thread(r, "registry-poller-timer");
+              thread.setDaemon(true);
+              return thread;
+            });
+    ExecutorService polls =
+        Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("registry-poll-", 0).factory());
+    RepositoryPoller poller =
+        new RepositoryPoller(
+            reader,
+            sink,
+            clock,
+            Scheduler.of(timer),
+            polls,
+            Backoff.DEFAULT,
+            new RegistryMetrics(meters));
+    poller.owned.add(timer);
+    poller.owned.add(polls);
+    return poller;
   }
 
   // --- watchers ------------------------------------------------------------------------------
@@ -204,9 +239,12 @@ public final class RepositoryPoller implements AutoCloseable {
   }
 
   @Override
-  public synchronized void close() {
-    stop();
-    closed = true;
+  public void close() {
+    synchronized (this) {
+      stop();
+      closed = true;
+    }
+    owned.forEach(ExecutorService::shutdownNow);
   }
 
   // --- status --------------------------------------------------------------------------------
@@ -215,7 +253,7 @@ public final class RepositoryPoller implements AutoCloseable {
   public synchronized List<PollStatus> status() {
     List<PollStatus> all = new ArrayList<>();
     targets.values().stream()
-        .sorted(java.util.Comparator.comparing(t -> t.repository.name()))
+        .sorted(Comparator.comparing(t -> t.repository.name()))
         .forEach(t -> all.add(status(t)));
     return all;
   }
