@@ -6,7 +6,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -84,6 +86,22 @@ public final class ControllerCommand implements Callable<Integer> {
       names = "--allow-unauthenticated-webhooks",
       description = "accept pushes without a token when Secret mirrorgate-webhook-tokens is empty")
   boolean allowUnauthenticatedWebhooks;
+
+  @Option(
+      names = "--insecure-registry",
+      paramLabel = "HOST[:PORT]",
+      description =
+          "a registry polled over plain HTTP when it does not speak TLS (repeatable; loopback"
+              + " registries always may)")
+  List<String> insecureRegistries = new ArrayList<>();
+
+  @Option(
+      names = "--registry-ca",
+      paramLabel = "FILE",
+      description =
+          "a PEM bundle registries are trusted with, besides the system CAs and mirrorgate's CA"
+              + " (repeatable)")
+  List<Path> registryCas = new ArrayList<>();
 
   @Option(
       names = "--kubeconfig",

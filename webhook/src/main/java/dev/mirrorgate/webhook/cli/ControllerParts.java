@@ -15,9 +15,14 @@ import dev.mirrorgate.webhook.deploy.ImageUpdateHistory;
 import dev.mirrorgate.webhook.deploy.ImageUpdateReconciler;
 import dev.mirrorgate.webhook.deploy.ImageUpdates;
 import dev.mirrorgate.webhook.deploy.PushWindows;
+import dev.mirrorgate.webhook.deploy.RegistryWatch;
 import dev.mirrorgate.webhook.deploy.Rollouts;
 import dev.mirrorgate.webhook.deploy.WorkloadIndex;
 import dev.mirrorgate.webhook.deploy.intake.WebhookTokenSecret;
+import dev.mirrorgate.webhook.deploy.registry.RegistryClient;
+import dev.mirrorgate.webhook.deploy.registry.RegistryThrottle;
+import dev.mirrorgate.webhook.deploy.registry.RegistryTrust;
+import dev.mirrorgate.webhook.deploy.registry.RepositoryPoller;
 import dev.mirrorgate.webhook.kube.ApiResource;
 import dev.mirrorgate.webhook.kube.Informer;
 import dev.mirrorgate.webhook.kube.KubeException;
@@ -102,6 +107,12 @@ final class ControllerParts {
     if (pushWindows != null) {
       pushWindows.close();
     }
+    if (poller != null) {
+      poller.close();
+    }
+    if (registryClient != null) {
+      registryClient.close();
+    }
   }
 
   void register() {
@@ -111,7 +122,7 @@ final class ControllerParts {
 
   private void registerPushToDeploy() {
     ProblemTrigger problems = new ProblemTrigger();
-    WorkloadIndex index = new WorkloadIndex(watches, problems);
+    WorkloadIndex index = new WorkloadIndex(watches).listener(problems);
     index.informers().forEach(runtime::informer);
     ReconcileLoop problemLoop =
         runtime.loop(
@@ -136,6 +147,63 @@ final class ControllerParts {
             () -> imageUpdates.list().stream().map(KubeObject::key).toList());
     imageUpdates.onChange(update -> updateLoop.enqueue(update.key()));
     pushWindows = new PushWindows(options.debounce, rollouts, 8);
+
+    // Polls (keel.sh/trigger: poll) and the resync of every tracked container, on the leader.
+    registryClient =
+        RegistryClient.create(
+            options.insecureRegistries,
+            registryTrust(),
+            RegistryThrottle.Limit.DEFAULT,
+            metrics.registry(),
+            clock);
+    RegistryWatch watch =
+        new RegistryWatch(
+            index,
+            rollouts,
+            registryClient,
+            reads,
+            options.resync,
+            java.util.concurrent.Executors.newFixedThreadPool(
+                2,
+                r -> {
+                  Thread thread = new Thread(r, "registry-watch");
+                  thread.setDaemon(true);
+                  return thread;
+                }));
+    poller = RepositoryPoller.create(registryClient, watch, clock, metrics.registry());
+    watch.attach(poller);
+    index.listener(watch);
+    runtime.onLeadership(poller::start, poller::stop);
+  }
+
+  private RegistryClient registryClient;
+  private RepositoryPoller poller;
+
+  /**
+   * What registries are trusted for, besides the system CAs: the {@code --registry-ca} files and
+   * mirrorgate's own CA (the registries it runs), when it exists at start.
+   */
+  private List<RegistryTrust.PemBundle> registryTrust() {
+    List<RegistryTrust.PemBundle> bundles = new java.util.ArrayList<>();
+    for (java.nio.file.Path file : options.registryCas) {
+      try {
+        bundles.add(
+            new RegistryTrust.PemBundle(file.toString(), java.nio.file.Files.readString(file)));
+      } catch (java.io.IOException e) {
+        throw new IllegalArgumentException("--registry-ca " + file + ": " + e.getMessage(), e);
+      }
+    }
+    try {
+      reads
+          .get(ApiResource.SECRETS, options.namespace, ClusterAuthority.SECRET_NAME)
+          .map(s -> OwnerWriter.decode(s.node().path("data").path("ca.crt")))
+          .filter(pem -> !pem.isEmpty())
+          .ifPresent(pem -> bundles.add(new RegistryTrust.PemBundle("mirrorgate CA", pem)));
+    } catch (KubeException e) {
+      log.warn(
+          "mirrorgate's CA not read: registries it runs are polled without it: {}", e.getMessage());
+    }
+    return bundles;
   }
 
   private final DecisionLog decisions = new DecisionLog(1000);
@@ -254,12 +322,11 @@ final class ControllerParts {
   }
 
   /** Queues a workload for its annotation problems; set once the loop exists. */
-  private static final class ProblemTrigger
-      implements java.util.function.Consumer<WorkloadIndex.Entry> {
+  private static final class ProblemTrigger implements WorkloadIndex.Listener {
     private volatile ReconcileLoop loop;
 
     @Override
-    public void accept(WorkloadIndex.Entry entry) {
+    public void changed(WorkloadIndex.Entry entry) {
       ReconcileLoop target = loop;
       if (target != null && !entry.tracking().problems().isEmpty()) {
         target.enqueue(entry.key());

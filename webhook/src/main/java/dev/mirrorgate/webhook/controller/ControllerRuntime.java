@@ -44,6 +44,22 @@ public final class ControllerRuntime implements AutoCloseable {
         });
   }
 
+  /** Runs {@code started} when this replica becomes leader and {@code stopped} when it stops. */
+  public void onLeadership(Runnable started, Runnable stopped) {
+    election.listener(
+        new LeaderElection.Listener() {
+          @Override
+          public void startedLeading() {
+            started.run();
+          }
+
+          @Override
+          public void stoppedLeading() {
+            stopped.run();
+          }
+        });
+  }
+
   /** An informer to start with the others. */
   public Informer informer(Informer informer) {
     informers.add(informer);

@@ -95,13 +95,36 @@ public final class Rollouts {
       String trigger,
       long startedNanos,
       java.util.concurrent.Executor workers) {
+    decide(repository, window, entry -> trigger, startedNanos, workers);
+  }
+
+  /**
+   * Decides and applies the tags a poll listed: {@code poll} is the trigger of poll-triggered
+   * workloads, {@code resync} of the others (the re-check that catches a push lost in a crash).
+   */
+  public void decideListed(
+      String repository, Window window, long startedNanos, java.util.concurrent.Executor workers) {
+    decide(
+        repository,
+        window,
+        entry -> entry.tracking().settings().trigger().poll() ? "poll" : "resync",
+        startedNanos,
+        workers);
+  }
+
+  private void decide(
+      String repository,
+      Window window,
+      Function<Entry, String> triggerOf,
+      long startedNanos,
+      java.util.concurrent.Executor workers) {
     List<java.util.concurrent.CompletableFuture<Void>> all = new ArrayList<>();
     for (Entry entry : index.following(repository)) {
       all.add(
           java.util.concurrent.CompletableFuture.runAsync(
               () -> {
                 try {
-                  decideFor(entry, repository, window, trigger, startedNanos);
+                  decideFor(entry, repository, window, triggerOf.apply(entry), startedNanos);
                 } catch (KubeException | RuntimeException e) {
                   log.warn(
                       "rollout failed",

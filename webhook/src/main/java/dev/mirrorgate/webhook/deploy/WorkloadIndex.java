@@ -19,7 +19,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Consumer;
 
 /**
  * Every Deployment, StatefulSet, DaemonSet and CronJob with a tracked container, indexed by the
@@ -40,14 +39,19 @@ public final class WorkloadIndex {
   private final Map<String, Entry> byKey = new ConcurrentHashMap<>();
   private final Map<String, Set<String>> byRepository = new ConcurrentHashMap<>();
   private final List<Informer> informers = new ArrayList<>();
-  private final Consumer<Entry> onChange;
 
-  /**
-   * @param onChange called (on an informer thread) for every new version of a tracked or
-   *     problematic workload, e.g. to report its annotation problems
-   */
-  public WorkloadIndex(KubeRest watches, Consumer<Entry> onChange) {
-    this.onChange = onChange;
+  /** Hears the index change, on an informer thread (never block it). */
+  public interface Listener {
+    /** A new version of a tracked (or problematic) workload. */
+    void changed(Entry entry);
+
+    /** A workload left the index (deleted, or nothing tracked any more). */
+    default void removed(Entry last) {}
+  }
+
+  private final List<Listener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  public WorkloadIndex(KubeRest watches) {
     for (ApiResource resource : WorkloadProjection.KINDS) {
       Informer informer =
           new Informer(watches, resource, ListQuery.all(), new WorkloadProjection(resource));
@@ -128,10 +132,11 @@ public final class WorkloadIndex {
       remove(key); // no pod template yet (or any more)
       return;
     }
-    remove(key);
     if (tracking.tracked().isEmpty() && tracking.problems().isEmpty()) {
-      return; // nothing to follow: not kept at all
+      remove(key); // nothing to follow: not kept at all
+      return;
     }
+    unindex(key);
     Entry entry = new Entry(resource, object, tracking);
     byKey.put(key, entry);
     for (TrackedContainer container : tracking.tracked()) {
@@ -140,13 +145,27 @@ public final class WorkloadIndex {
               container.repository().toLowerCase(Locale.ROOT), r -> ConcurrentHashMap.newKeySet())
           .add(key);
     }
-    onChange.accept(entry);
+    listeners.forEach(l -> l.changed(entry));
+  }
+
+  /** Adds a listener (before the informers start). */
+  public WorkloadIndex listener(Listener listener) {
+    listeners.add(listener);
+    return this;
   }
 
   private synchronized void remove(String key) {
+    Entry removed = unindex(key);
+    if (removed != null) {
+      listeners.forEach(l -> l.removed(removed));
+    }
+  }
+
+  /** Takes {@code key} out of the maps; returns what it held. */
+  private synchronized Entry unindex(String key) {
     Entry removed = byKey.remove(key);
     if (removed == null) {
-      return;
+      return null;
     }
     for (TrackedContainer container : removed.tracking().tracked()) {
       String repository = container.repository().toLowerCase(Locale.ROOT);
@@ -158,5 +177,6 @@ public final class WorkloadIndex {
         }
       }
     }
+    return removed;
   }
 }
