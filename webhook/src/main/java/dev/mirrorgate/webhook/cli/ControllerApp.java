@@ -200,6 +200,11 @@ public final class ControllerApp implements AutoCloseable {
     return runtime.synced();
   }
 
+  /** Whether push-to-deploy's index holds the workload {@code Kind/namespace/name}. */
+  public boolean tracks(String workloadKey) {
+    return parts.workloads().get(workloadKey).isPresent();
+  }
+
   /** Where pushed images enter push-to-deploy (the intake's sink). */
   public void pushed(java.util.List<dev.mirrorgate.common.update.intake.PushEvent> events) {
     parts.pushWindows().accept(events);

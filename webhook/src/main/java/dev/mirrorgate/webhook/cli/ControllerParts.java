@@ -103,6 +103,12 @@ final class ControllerParts {
     return pushWindows;
   }
 
+  private WorkloadIndex workloads;
+
+  WorkloadIndex workloads() {
+    return workloads;
+  }
+
   void close() {
     if (pushWindows != null) {
       pushWindows.close();
@@ -123,6 +129,7 @@ final class ControllerParts {
   private void registerPushToDeploy() {
     ProblemTrigger problems = new ProblemTrigger();
     WorkloadIndex index = new WorkloadIndex(watches).listener(problems);
+    workloads = index;
     index.informers().forEach(runtime::informer);
     ReconcileLoop problemLoop =
         runtime.loop(

@@ -118,7 +118,9 @@ public final class ControllerFixture implements AutoCloseable {
     args.add("--namespace=" + namespace);
     args.add("--port=0");
     args.add("--bind-address=127.0.0.1");
-    args.add("--tls-self-signed");
+    if (java.util.Arrays.stream(extraArgs).noneMatch(a -> a.startsWith("--tls-"))) {
+      args.add("--tls-self-signed");
+    }
     args.add("--kubeconfig=" + kubeconfig);
     args.addAll(List.of(extraArgs));
     ControllerApp app =
