@@ -26,6 +26,9 @@ import dev.mirrorgate.webhook.registry.RegistryReconciler;
 import dev.mirrorgate.webhook.registry.RegistryRenderer;
 import dev.mirrorgate.webhook.registry.RegistrySources;
 import dev.mirrorgate.webhook.registry.RegistrySpecParser;
+import dev.mirrorgate.webhook.ui.ControllerUi;
+import dev.mirrorgate.webhook.ui.data.CertificateExpiry;
+import dev.mirrorgate.webhook.ui.data.ClusterObjects;
 import java.time.Clock;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -53,6 +56,7 @@ final class ControllerParts {
   private final Clock clock;
   private final ObjectMapper json;
   private final Supplier<String> servingCaPem;
+  private ControllerUi ui;
 
   /**
    * @param servingCaPem the CA of the controller's serving certificate (what registries trust for
@@ -79,6 +83,11 @@ final class ControllerParts {
     this.runtime = runtime;
     this.clock = clock;
     this.json = json;
+  }
+
+  /** The web UI and API, once {@link #register()} has run. */
+  ControllerUi ui() {
+    return ui;
   }
 
   void register() {
@@ -153,6 +162,28 @@ final class ControllerParts {
             new ReconcileLoop(registryReconciler, options.workers, runtime::isLeader, metrics),
             () -> registryKeys(registries, owned));
     registries.informer().onChange(cr -> registryLoop.enqueue(cr.key()));
+
+    ClusterObjects clusterObjects =
+        new ClusterObjects(
+            mirrors,
+            registries,
+            new CertificateExpiry((ns, name) -> owned.get(ApiResource.SECRETS, ns, name)),
+            namespace);
+    List<Informer> crInformers = new java.util.ArrayList<>(mirrors.informers());
+    crInformers.add(registries.informer());
+    ui =
+        new ControllerUi(
+            namespace,
+            reads,
+            watches,
+            runtime::informer,
+            new ControllerUi.ClusterReads(
+                clusterObjects::mirrors, clusterObjects::registries, crInformers),
+            // push-to-deploy plugs its workload index, decision log and dry run in here
+            ControllerUi.Ports.NONE,
+            options.environment(),
+            metrics.registry(),
+            clock);
 
     RegistryMirrorReconciler mirrorReconciler =
         new RegistryMirrorReconciler(

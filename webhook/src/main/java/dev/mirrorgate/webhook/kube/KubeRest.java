@@ -175,6 +175,18 @@ public final class KubeRest {
   }
 
   /**
+   * A JSON merge patch of the status subresource. With {@code metadata.resourceVersion} in {@code
+   * patch} the write is conditional: a 409 when the object changed since that version.
+   */
+  public KubeObject mergePatchStatus(
+      ApiResource resource, String namespace, String name, JsonNode patch) throws KubeException {
+    List<Pair> params = new ArrayList<>();
+    params.add(new Pair("fieldManager", FIELD_MANAGER));
+    return object(
+        write("PATCH", resource.objectPath(namespace, name) + "/status", params, MERGE, patch));
+  }
+
+  /**
    * Deletes the object if it exists, only while its uid is {@code uid} when given (so an object
    * recreated meanwhile under the same name is not deleted). Returns whether it was deleted.
    */
