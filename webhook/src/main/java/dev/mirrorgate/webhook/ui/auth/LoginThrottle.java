@@ -63,6 +63,11 @@ public final class LoginThrottle {
     }
   }
 
+  /** How many clients are remembered. */
+  int clients() {
+    return buckets.size();
+  }
+
   private void refill(Bucket bucket, long now) {
     double add = (double) (now - bucket.updated) / refillNanos;
     bucket.tokens = Math.min(burst, bucket.tokens + add);

@@ -79,7 +79,7 @@ public final class ImageUpdateIndex {
       keep = keep.and(u -> workload.equals(u.workload().name()));
     }
     if (phases != null && !phases.isEmpty()) {
-      keep = keep.and(u -> phases.contains(u.phase()));
+      keep = keep.and(u -> u.phase() != null && phases.contains(u.phase()));
     }
     return all().stream().filter(keep).toList();
   }
