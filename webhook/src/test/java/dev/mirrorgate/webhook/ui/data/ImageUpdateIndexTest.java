@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-class ImageUpdateIndexTest {
+public class ImageUpdateIndexTest {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** An ImageUpdate as the API server gives it. */
