@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
 public final class Votes {
   public static final ApiResource IMAGE_UPDATES =
       new ApiResource("mirrorgate.dev", "v1alpha1", "imageupdates", "ImageUpdate", true);
-  static final int ATTEMPTS = 5;
+  static final int ATTEMPTS = 16;
   private static final Logger log = LoggerFactory.getLogger(Votes.class);
 
   /** What a vote did: the update as written (or found), and a sentence for the user. */
@@ -129,13 +129,25 @@ public final class Votes {
         return new Outcome(UpdateView.of(written), true, message);
       } catch (KubeException e) {
         if (e.conflict()) {
-          continue; // changed since it was read (another vote, push-to-deploy): read it again
+          backOff(attempt); // changed since it was read (another vote, push-to-deploy)
+          continue;
         }
         throw failure(e, key);
       }
     }
     throw new VoteException(
         409, "ImageUpdate " + key + " kept changing while the vote was written; try again");
+  }
+
+  /** A random pause that grows with the attempt, so racing voters spread out. */
+  private static void backOff(int attempt) throws VoteException {
+    long bound = Math.min(250, 15L * attempt);
+    try {
+      Thread.sleep(java.util.concurrent.ThreadLocalRandom.current().nextLong(bound + 1));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new VoteException(503, "interrupted while recording the vote");
+    }
   }
 
   private KubeObject read(String namespace, String name, String key) throws VoteException {
