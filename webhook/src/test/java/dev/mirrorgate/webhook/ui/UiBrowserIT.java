@@ -168,7 +168,10 @@ class UiBrowserIT {
     wait(20)
         .until(
             d ->
-                d.findElements(By.cssSelector("form[data-vote=approve][data-update='" + shop + "/iu-api']")).size()
+                d.findElements(
+                            By.cssSelector(
+                                "form[data-vote=approve][data-update='" + shop + "/iu-api']"))
+                        .size()
                     == 1);
     markPage();
     browser.screenshot("approvals");
@@ -199,7 +202,10 @@ class UiBrowserIT {
     wait(20)
         .until(
             d ->
-                d.findElements(By.cssSelector("form[data-vote=approve][data-update='" + shop + "/iu-worker']")).size()
+                d.findElements(
+                            By.cssSelector(
+                                "form[data-vote=approve][data-update='" + shop + "/iu-worker']"))
+                        .size()
                     == 1);
     assertThat(pageWasNotReloaded()).isTrue();
   }
@@ -211,14 +217,19 @@ class UiBrowserIT {
     wait(10)
         .until(
             d ->
-                d.findElements(By.cssSelector("form[data-vote=approve][data-update='" + shop + "/iu-api']")).size()
+                d.findElements(
+                            By.cssSelector(
+                                "form[data-vote=approve][data-update='" + shop + "/iu-api']"))
+                        .size()
                     == 1);
     markPage();
     click(() -> rejectButton("iu-api"));
     wait(20)
         .until(
             d ->
-                d.findElements(By.cssSelector("form[data-vote=approve][data-update='" + shop + "/iu-api']"))
+                d.findElements(
+                        By.cssSelector(
+                            "form[data-vote=approve][data-update='" + shop + "/iu-api']"))
                     .isEmpty());
     assertThat(driver.findElement(By.id("live-status")).getText())
         .isEqualTo("alice rejected " + shop + "/iu-api");
