@@ -85,6 +85,10 @@ public final class RealUi implements AutoCloseable {
     return "https://127.0.0.1:" + port() + path;
   }
 
+  public java.security.cert.X509Certificate caCertificate() throws Exception {
+    return dev.mirrorgate.certs.Pem.readCertificates(tls.trustAnchorPem()).get(0);
+  }
+
   public UiClient client() throws Exception {
     return new UiClient(
         dev.mirrorgate.certs.Pem.readCertificates(tls.trustAnchorPem()).get(0), port());

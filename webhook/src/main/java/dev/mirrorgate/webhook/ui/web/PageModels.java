@@ -34,7 +34,7 @@ public final class PageModels {
       Pager pager,
       boolean indexReady) {}
 
-  public record ApprovalsPage(Frame frame, List<ApprovalRow> rows) {}
+  public record ApprovalsPage(Frame frame, List<ApprovalRow> rows, Pager pager) {}
 
   public record HistoryPage(
       Frame frame,

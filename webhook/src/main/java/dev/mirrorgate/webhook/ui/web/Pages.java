@@ -87,13 +87,15 @@ final class Pages {
 
   void approvals(RoutingContext ctx) {
     Caller caller = Frames.caller(ctx);
+    List<UpdateView> pending = data.updates().pending();
+    Pager pager = Pager.of(pending, page(ctx), "/approvals");
     List<ApprovalRow> rows =
-        data.updates().pending().stream().map(u -> ApprovalRow.of(u, caller.user())).toList();
+        pager.slice(pending).stream().map(u -> ApprovalRow.of(u, caller.user())).toList();
     answers.page(
         ctx,
         200,
         "approvals.jte",
-        new ApprovalsPage(frames.of(ctx, "Approvals", "approvals", true), rows));
+        new ApprovalsPage(frames.of(ctx, "Approvals", "approvals", true), rows, pager));
   }
 
   void history(RoutingContext ctx) {

@@ -59,7 +59,7 @@ public final class Rows {
       try {
         ImageReference ref = ImageReference.parse(w.image());
         tag = ref.tag();
-        digest = ref.digest();
+        digest = shortDigest(ref.digest());
       } catch (InvalidImageReferenceException e) {
         // shown as written; tag and digest stay empty
       }
@@ -76,6 +76,15 @@ public final class Rows {
           last == null ? null : DecisionRow.of(last),
           pending);
     }
+  }
+
+  /** {@code sha256:0123456789ab…}: enough to tell digests apart; the image shows all of it. */
+  static String shortDigest(String digest) {
+    if (digest == null) {
+      return null;
+    }
+    int colon = digest.indexOf(':');
+    return digest.length() > colon + 13 ? digest.substring(0, colon + 13) + "…" : digest;
   }
 
   /** A pending update and the caller's part in it. */
