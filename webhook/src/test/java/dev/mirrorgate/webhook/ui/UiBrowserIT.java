@@ -311,6 +311,7 @@ class UiBrowserIT {
     wait(10).until(d -> d.findElements(By.id("explained")).size() == 1);
     assertThat(driver.findElement(By.tagName("main")).getText())
         .contains("docker.io/library/nginx:1.27")
+        .contains("mirror.local:5000/hub/library/nginx:1.27")
         .contains("Invalid:");
     browser.screenshot("simulate");
   }
@@ -556,6 +557,16 @@ class UiBrowserIT {
         .putObject("data")
         .put("tls.crt", Base64.getEncoder().encodeToString(cert.certificateChainPem().getBytes()));
     admin.create(ApiResource.SECRETS, secret);
+
+    ObjectNode mapping = JSON.createObjectNode();
+    mapping.put("apiVersion", "v1").put("kind", "ConfigMap");
+    mapping.putObject("metadata").put("name", "mirrorgate-mapping").put("namespace", controllerNs);
+    mapping
+        .putObject("data")
+        .put(
+            "mapping.yaml",
+            "mirrors:\n  - source: docker.io\n    target: mirror.local:5000/hub\nexclude:\n  - quay.io/private\n");
+    admin.create(ApiResource.CONFIG_MAPS, mapping);
 
     ObjectNode registry = JSON.createObjectNode();
     registry.put("apiVersion", "mirrorgate.dev/v1alpha1").put("kind", "Registry");
