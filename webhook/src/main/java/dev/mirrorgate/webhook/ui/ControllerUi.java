@@ -78,6 +78,7 @@ public final class ControllerUi {
   private final MeterRegistry metrics;
   private final SecureRandom random;
   private final List<Informer> informers;
+  private final Informer imageUpdates;
 
   /**
    * @param namespace the controller's namespace
@@ -127,6 +128,7 @@ public final class ControllerUi {
         register.apply(
             new Informer(
                 watches, Votes.IMAGE_UPDATES, ListQuery.all(), Informer.WITHOUT_MANAGED_FIELDS));
+    this.imageUpdates = imageUpdates;
     ImageUpdateIndex updates = new ImageUpdateIndex(imageUpdates::list);
     imageUpdates.onChange(
         u -> {
@@ -175,6 +177,14 @@ public final class ControllerUi {
 
   public UiData data() {
     return data;
+  }
+
+  /**
+   * The informer on the ImageUpdates of every namespace (projected without managedFields), for
+   * push-to-deploy to share instead of watching them a second time.
+   */
+  public Informer imageUpdates() {
+    return imageUpdates;
   }
 
   /** Why the API server cannot be read now, from the informers' last list or watch. */
