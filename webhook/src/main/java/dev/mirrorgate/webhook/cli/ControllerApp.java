@@ -14,6 +14,7 @@ import dev.mirrorgate.webhook.deploy.intake.PushSink;
 import dev.mirrorgate.webhook.kube.KubeRest;
 import dev.mirrorgate.webhook.kube.LeaderElection;
 import dev.mirrorgate.webhook.tls.TlsMaterial;
+import dev.mirrorgate.webhook.ui.web.UiServer;
 import io.kubernetes.client.util.Config;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -43,6 +44,7 @@ public final class ControllerApp implements AutoCloseable {
   private final Vertx vertx;
   private final ControllerRuntime runtime;
   private final ControllerServer server;
+  private final UiServer uiServer;
   private final LeaderElection election;
   private final ControllerMetrics metrics;
   private final SecretCertificateSource secretSource;
@@ -52,10 +54,12 @@ public final class ControllerApp implements AutoCloseable {
       Vertx vertx,
       ControllerRuntime runtime,
       ControllerServer server,
+      UiServer uiServer,
       LeaderElection election,
       ControllerMetrics metrics,
       SecretCertificateSource secretSource,
       ControllerParts parts) {
+    this.uiServer = uiServer;
     this.secretSource = secretSource;
     this.parts = parts;
     this.vertx = vertx;
@@ -163,14 +167,42 @@ public final class ControllerApp implements AutoCloseable {
           "cannot serve on " + options.bindAddress + ":" + options.port + ": " + e.getMessage(), e);
     }
     certificates.attach(server);
+    UiServer uiServer =
+        new UiServer(
+            vertx, options.bindAddress, options.uiPort, server.tls(), parts.ui().router(vertx));
+    try {
+      uiServer.start().await(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      server.close();
+      vertx.close();
+      if (secretSource != null) {
+        secretSource.close();
+      }
+      throw new StartupException(
+          "cannot serve the UI on "
+              + options.bindAddress
+              + ":"
+              + options.uiPort
+              + ": "
+              + e.getMessage(),
+          e);
+    }
+    certificates.attach(uiServer::updateTls);
+    if (!server.tls().equals(certificates.latest()) && certificates.latest() != null) {
+      uiServer.updateTls(certificates.latest()); // renewed while the UI port was starting
+    }
     runtime.start(Duration.ofSeconds(30));
     log.info(
-        "controller serving on https://{}:{} (namespace {}, identity {})",
+        "controller serving on https://{}:{}, UI and API on https://{}:{} (namespace {}, identity"
+            + " {})",
         options.bindAddress,
         server.port(),
+        options.bindAddress,
+        uiServer.port(),
         options.namespace,
         election.identity());
-    return new ControllerApp(vertx, runtime, server, election, metrics, secretSource, parts);
+    return new ControllerApp(
+        vertx, runtime, server, uiServer, election, metrics, secretSource, parts);
   }
 
   /** The Pod name (Downward API), else the host name, made unique per process. */
@@ -190,6 +222,11 @@ public final class ControllerApp implements AutoCloseable {
 
   public int port() {
     return server.port();
+  }
+
+  /** The UI and API port bound (useful with {@code --ui-port=0}). */
+  public int uiPort() {
+    return uiServer.port();
   }
 
   public boolean isLeader() {
@@ -221,6 +258,7 @@ public final class ControllerApp implements AutoCloseable {
       secretSource.close();
     }
     runtime.close();
+    uiServer.close();
     server.close();
     vertx.close().toCompletionStage().toCompletableFuture().orTimeout(10, TimeUnit.SECONDS);
   }

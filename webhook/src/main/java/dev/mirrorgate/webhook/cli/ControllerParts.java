@@ -40,6 +40,9 @@ import dev.mirrorgate.webhook.registry.RegistryReconciler;
 import dev.mirrorgate.webhook.registry.RegistryRenderer;
 import dev.mirrorgate.webhook.registry.RegistrySources;
 import dev.mirrorgate.webhook.registry.RegistrySpecParser;
+import dev.mirrorgate.webhook.ui.ControllerUi;
+import dev.mirrorgate.webhook.ui.data.CertificateExpiry;
+import dev.mirrorgate.webhook.ui.data.ClusterObjects;
 import java.time.Clock;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -68,6 +71,7 @@ final class ControllerParts {
   private final ObjectMapper json;
   private final Supplier<String> servingCaPem;
   private WebhookTokenSecret webhookTokens;
+  private ControllerUi ui;
 
   /**
    * @param servingCaPem the CA of the controller's serving certificate (what registries trust for
@@ -94,6 +98,11 @@ final class ControllerParts {
     this.runtime = runtime;
     this.clock = clock;
     this.json = json;
+  }
+
+  /** The web UI and API, once {@link #register()} has run. */
+  ControllerUi ui() {
+    return ui;
   }
 
   /** Where pushed images go (the intake's sink). */
@@ -124,7 +133,42 @@ final class ControllerParts {
   void register() {
     registerMirrorsAndRegistries();
     registerPushToDeploy();
+    registerUi();
   }
+
+  /** The web UI and API: mirrors and registries, and push-to-deploy's views. */
+  private void registerUi() {
+    ClusterObjects clusterObjects =
+        new ClusterObjects(
+            mirrorSources,
+            registrySources,
+            new CertificateExpiry((ns, name) -> owned.get(ApiResource.SECRETS, ns, name)),
+            options.namespace);
+    List<Informer> crInformers = new java.util.ArrayList<>(mirrorSources.informers());
+    crInformers.add(registrySources.informer());
+    PushToDeployViews views = new PushToDeployViews(workloads, decisions, clock);
+    ui =
+        new ControllerUi(
+            options.namespace,
+            reads,
+            watches,
+            runtime::informer,
+            new ControllerUi.ClusterReads(
+                clusterObjects::mirrors, clusterObjects::registries, crInformers),
+            imageUpdates,
+            new ControllerUi.Ports(views, views, views),
+            options.environment(),
+            metrics.registry(),
+            clock);
+    // Pages update live: on each decision and each change of a tracked workload.
+    decisions.onRecord(ui.changes()::changed);
+    workloads.listener(entry -> ui.changes().changed());
+  }
+
+  private MirrorSources mirrorSources;
+  private RegistrySources registrySources;
+  private OwnedInformers owned;
+  private Informer imageUpdates;
 
   private void registerPushToDeploy() {
     ProblemTrigger problems = new ProblemTrigger();
@@ -136,7 +180,7 @@ final class ControllerParts {
             new ReconcileLoop(new AnnotationProblems(index, events), 1, runtime::isLeader, metrics),
             () -> index.all().stream().map(WorkloadIndex.Entry::key).toList());
     problems.loop = problemLoop;
-    Informer imageUpdates =
+    imageUpdates =
         runtime.informer(
             new Informer(
                 watches, ImageUpdates.RESOURCE, ListQuery.all(), Informer.WITHOUT_MANAGED_FIELDS));
@@ -220,6 +264,7 @@ final class ControllerParts {
     Optional<ApiResource> certificates = served(RegistrySources.CERTIFICATES, "cert-manager");
     OwnedInformers owned =
         new OwnedInformers(watches, runtime, certificates.map(List::of).orElse(List.of()));
+    this.owned = owned;
     // The controller namespace's Secrets: upstream credentials of mirrors (created by users, so
     // not labelled) and the CA; a Secret created or fixed later queues the mirrors naming it.
     Informer controllerSecrets =
@@ -239,6 +284,7 @@ final class ControllerParts {
                 ? MirrorMode.SERVICES
                 : MirrorMode.HOSTESS);
     RegistryMirrorRenderer renderer = new RegistryMirrorRenderer();
+    this.mirrorSources = mirrors;
 
     RegistrySources registries =
         new RegistrySources(
@@ -248,6 +294,7 @@ final class ControllerParts {
                     RegistrySources.REGISTRIES,
                     ListQuery.all(),
                     Informer.WITHOUT_MANAGED_FIELDS)));
+    this.registrySources = registries;
     DocumentTrigger documentTrigger = new DocumentTrigger();
     RegistryReconciler registryReconciler =
         new RegistryReconciler(

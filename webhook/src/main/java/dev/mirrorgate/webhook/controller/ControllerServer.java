@@ -17,7 +17,6 @@ import java.util.function.BooleanSupplier;
  * its routes to {@link #router()}.
  */
 public final class ControllerServer {
-  static final java.time.Duration HANDSHAKE_TIMEOUT = java.time.Duration.ofSeconds(5);
 
   private final Vertx vertx;
   private final Router router;
@@ -70,7 +69,7 @@ public final class ControllerServer {
                 .setPort(port)
                 .setIdleTimeout(120),
             tls.keyCertOptions(),
-            HANDSHAKE_TIMEOUT);
+            TlsPolicy.HANDSHAKE_TIMEOUT);
     return vertx
         .createHttpServer(options)
         .requestHandler(router)
@@ -94,7 +93,7 @@ public final class ControllerServer {
     return server == null
         ? Future.succeededFuture(false)
         : server.updateSSLOptions(
-            TlsPolicy.serverOptions(material.keyCertOptions(), HANDSHAKE_TIMEOUT));
+            TlsPolicy.serverOptions(material.keyCertOptions(), TlsPolicy.HANDSHAKE_TIMEOUT));
   }
 
   public Future<Void> close() {

@@ -16,7 +16,9 @@ public final class ServingCertificates implements CertificateListener {
 
   private final ControllerMetrics metrics;
   private volatile TlsMaterial latest;
-  private volatile ControllerServer server;
+  private final java.util.List<
+          java.util.function.Function<TlsMaterial, io.vertx.core.Future<Boolean>>>
+      targets = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   public ServingCertificates(ControllerMetrics metrics) {
     this.metrics = metrics;
@@ -27,16 +29,21 @@ public final class ServingCertificates implements CertificateListener {
   }
 
   public synchronized void attach(ControllerServer target) {
-    this.server = target;
+    attach(target::updateTls);
+  }
+
+  /** Another server of this certificate (the UI port): it gets every renewed one too. */
+  public synchronized void attach(
+      java.util.function.Function<TlsMaterial, io.vertx.core.Future<Boolean>> target) {
+    targets.add(target);
   }
 
   @Override
   public synchronized void serving(IssuedCertificate certificate) {
     latest = TlsMaterial.of(certificate);
-    ControllerServer target = server;
-    if (target != null) {
+    for (var target : targets) {
       target
-          .updateTls(latest)
+          .apply(latest)
           .onFailure(e -> log.error("cannot serve the renewed certificate: {}", e.getMessage()));
     }
   }

@@ -24,16 +24,25 @@ public final class DecisionLog {
 
   private final int capacity;
   private final Deque<Decided> entries = new ArrayDeque<>();
+  private final List<Runnable> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   public DecisionLog(int capacity) {
     this.capacity = capacity;
   }
 
-  public synchronized void record(Decided decided) {
-    entries.addFirst(decided);
-    while (entries.size() > capacity) {
-      entries.removeLast();
+  public void record(Decided decided) {
+    synchronized (this) {
+      entries.addFirst(decided);
+      while (entries.size() > capacity) {
+        entries.removeLast();
+      }
     }
+    listeners.forEach(Runnable::run);
+  }
+
+  /** Runs {@code listener} after each decision recorded (it must not block). */
+  public void onRecord(Runnable listener) {
+    listeners.add(listener);
   }
 
   /** The newest {@code limit} decisions, newest first. */

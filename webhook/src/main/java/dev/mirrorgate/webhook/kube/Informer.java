@@ -38,6 +38,7 @@ public final class Informer implements AutoCloseable {
   private final DefaultSharedIndexInformer<KubeObject, KubeObjectList> informer;
   private final Cache<KubeObject> cache = new Cache<>();
   private volatile boolean closed;
+  private volatile String failure;
   private long lastFailureLog;
   private int failuresSinceLog;
 
@@ -57,7 +58,10 @@ public final class Informer implements AutoCloseable {
           @Override
           public KubeObjectList list(CallGeneratorParams params) throws ApiException {
             try {
-              return watches.list(resource, query, params.resourceVersion, projection);
+              KubeObjectList listed =
+                  watches.list(resource, query, params.resourceVersion, projection);
+              failure = null;
+              return listed;
             } catch (KubeException e) {
               throw new ApiException(e.getMessage(), e, e.status(), null, null);
             }
@@ -66,9 +70,12 @@ public final class Informer implements AutoCloseable {
           @Override
           public Watchable<KubeObject> watch(CallGeneratorParams params) throws ApiException {
             try {
-              return watches
-                  .watch(resource, query, params.resourceVersion, params.timeoutSeconds)
-                  .projecting(projection);
+              Watchable<KubeObject> watch =
+                  watches
+                      .watch(resource, query, params.resourceVersion, params.timeoutSeconds)
+                      .projecting(projection);
+              failure = null;
+              return watch;
             } catch (KubeException e) {
               throw new ApiException(e.getMessage(), e, e.status(), null, null);
             }
@@ -136,6 +143,14 @@ public final class Informer implements AutoCloseable {
     return resource;
   }
 
+  /**
+   * Why the last list or watch failed, while it has not succeeded since (the API server is away, or
+   * RBAC forbids it); empty while the informer is connected.
+   */
+  public Optional<String> failure() {
+    return Optional.ofNullable(failure);
+  }
+
   @Override
   public void close() {
     closed = true;
@@ -146,6 +161,7 @@ public final class Informer implements AutoCloseable {
     if (closed) {
       return;
     }
+    failure = error.getMessage() == null ? error.toString() : error.getMessage();
     long now = System.nanoTime();
     failuresSinceLog++;
     if (lastFailureLog == 0 || now - lastFailureLog >= FAILURE_LOG_INTERVAL.toNanos()) {

@@ -175,15 +175,6 @@ public final class KubeRest {
     return object(write("PATCH", resource.objectPath(namespace, name), params, MERGE, patch));
   }
 
-  /** A JSON merge patch of the status subresource. */
-  public KubeObject mergePatchStatus(
-      ApiResource resource, String namespace, String name, JsonNode patch) throws KubeException {
-    List<Pair> params = new ArrayList<>();
-    params.add(new Pair("fieldManager", FIELD_MANAGER));
-    return object(
-        write("PATCH", resource.objectPath(namespace, name) + "/status", params, MERGE, patch));
-  }
-
   /**
    * A strategic merge patch (built-in kinds: lists such as containers merge by name). A {@code
    * metadata.resourceVersion} in the patch makes the write conditional on it: 409 when the object
@@ -194,6 +185,18 @@ public final class KubeRest {
     List<Pair> params = new ArrayList<>();
     params.add(new Pair("fieldManager", FIELD_MANAGER));
     return object(write("PATCH", resource.objectPath(namespace, name), params, STRATEGIC, patch));
+  }
+
+  /**
+   * A JSON merge patch of the status subresource. With {@code metadata.resourceVersion} in {@code
+   * patch} the write is conditional: a 409 when the object changed since that version.
+   */
+  public KubeObject mergePatchStatus(
+      ApiResource resource, String namespace, String name, JsonNode patch) throws KubeException {
+    List<Pair> params = new ArrayList<>();
+    params.add(new Pair("fieldManager", FIELD_MANAGER));
+    return object(
+        write("PATCH", resource.objectPath(namespace, name) + "/status", params, MERGE, patch));
   }
 
   /**

@@ -19,6 +19,9 @@ import java.util.concurrent.TimeUnit;
  * swap alike, so a rotation never widens it.
  */
 public final class TlsPolicy {
+  /** How long a client has for the TLS handshake on the controller's ports. */
+  public static final Duration HANDSHAKE_TIMEOUT = Duration.ofSeconds(5);
+
   public static final Set<String> PROTOCOLS = Set.of("TLSv1.2", "TLSv1.3");
 
   /** IANA names; Netty maps them for OpenSSL. TLS 1.3 suites are always AEAD. */

@@ -117,6 +117,7 @@ public final class ControllerFixture implements AutoCloseable {
     List<String> args = new ArrayList<>();
     args.add("--namespace=" + namespace);
     args.add("--port=0");
+    args.add("--ui-port=0");
     args.add("--bind-address=127.0.0.1");
     if (java.util.Arrays.stream(extraArgs).noneMatch(a -> a.startsWith("--tls-"))) {
       args.add("--tls-self-signed");
