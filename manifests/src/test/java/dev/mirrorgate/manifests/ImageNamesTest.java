@@ -40,6 +40,11 @@ class ImageNamesTest {
         .isEqualTo(image("mirrorgate-webhook"));
     assertThat(daemonSet.at("/spec/template/spec/containers/0/image").asText())
         .isEqualTo(image("mirrorgate-node-agent"));
+    JsonNode controller =
+        Manifests.only(Manifests.objects(Manifests.CONTROLLER), "Deployment").object();
+    assertThat(controller.at("/spec/template/spec/containers/0/image").asText())
+        .as("the controller runs the webhook's image")
+        .isEqualTo(image("mirrorgate-webhook"));
   }
 
   @Test
@@ -68,5 +73,11 @@ class ImageNamesTest {
         .isEqualTo(Manifests.env(webhook, "JAVA_TOOL_OPTIONS"));
     assertThat(values.at("/nodeAgent/jvmFlags").asText())
         .isEqualTo(Manifests.env(agent, "JAVA_TOOL_OPTIONS"));
+    JsonNode controller =
+        Manifests.only(Manifests.objects(Manifests.CONTROLLER), "Deployment")
+            .object()
+            .at("/spec/template/spec/containers/0");
+    assertThat(values.at("/controller/jvmFlags").asText())
+        .isEqualTo(Manifests.env(controller, "JAVA_TOOL_OPTIONS"));
   }
 }

@@ -75,14 +75,15 @@ class ManifestsTest {
   }
 
   @Test
-  void theWebhookMayReadOnlyItsMappingConfigMapAndWriteOnlyItsTlsSecret() {
+  void theWebhookMayReadOnlyItsTwoConfigMapsAndWriteOnlyItsTlsSecret() {
     JsonNode rules = Manifests.only(objects, "Role").object().path("rules");
     int secretRules = 0;
     for (JsonNode rule : rules) {
       assertThat(rule.path("verbs").toString())
           .doesNotContain("*", "delete", "deletecollection", "escalate", "bind");
       if (rule.path("resources").toString().contains("configmaps")) {
-        assertThat(rule.path("resourceNames").toString()).isEqualTo("[\"mirrorgate-mapping\"]");
+        assertThat(rule.path("resourceNames").toString())
+            .isEqualTo("[\"mirrorgate-mapping\",\"mirrorgate-mirrors\"]");
         assertThat(rule.path("verbs").toString()).isEqualTo("[\"get\",\"list\",\"watch\"]");
       }
       if (rule.path("resources").toString().contains("secrets")) {

@@ -309,6 +309,28 @@ public final class Mapping {
     return name;
   }
 
+  /**
+   * This mapping plus {@code extra} prefix rules (the services-mode mirrors of {@code
+   * mirrors.yaml}), each normalized; on a source this mapping already has a rule or a disabled
+   * entry for, this mapping's wins. Excludes, exact and default rules are kept.
+   *
+   * @throws IllegalArgumentException on an invalid prefix
+   */
+  public Mapping withRules(List<MirrorRule> extra) {
+    if (extra.isEmpty()) {
+      return this;
+    }
+    Set<String> taken = new HashSet<>(disabledSources);
+    rules.forEach(r -> taken.add(r.source()));
+    List<MirrorRule> merged = new ArrayList<>(rules);
+    for (MirrorRule rule : normalized(extra)) {
+      if (taken.add(rule.source())) {
+        merged.add(rule);
+      }
+    }
+    return new Mapping(merged, excludes, disabledSources, exactRules, defaultRule);
+  }
+
   /** The prefix rules ({@code mirrors} of mapping.yaml, ImageSwap {@code registry::target}). */
   public List<MirrorRule> rules() {
     return rules;

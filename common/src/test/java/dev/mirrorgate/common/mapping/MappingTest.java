@@ -196,6 +196,33 @@ class MappingTest {
   }
 
   @Test
+  void mirrorRulesJoinTheUserRulesAndTheUserWinsAnEqualSource() throws Exception {
+    Mapping user =
+        MappingParser.parseYaml(
+            "mapping.yaml",
+            "mirrors: [{source: docker.io, target: m.local:5000/hub}]\nexclude: [quay.io/private]");
+    Mapping merged =
+        user.withRules(
+            List.of(
+                new MirrorRule("docker.io", "10.96.0.15"),
+                new MirrorRule("quay.io", "10.96.0.16"),
+                new MirrorRule("ghcr.io:443", "10.96.0.17:5000")));
+
+    assertThat(format(merged.rewrite("nginx:1.25")))
+        .as("the user's rule wins docker.io")
+        .isEqualTo("-> m.local:5000/hub/library/nginx:1.25 [docker.io => m.local:5000/hub]");
+    assertThat(format(merged.rewrite("quay.io/coreos/etcd:v3")))
+        .isEqualTo("-> 10.96.0.16/coreos/etcd:v3 [quay.io => 10.96.0.16]");
+    assertThat(format(merged.rewrite("quay.io/private/app:1"))).isEqualTo("= EXCLUDED");
+    assertThat(format(merged.rewrite("10.96.0.16/coreos/etcd:v3")))
+        .as("idempotent: an image already under a mirror stays")
+        .isEqualTo("= ALREADY_MIRRORED");
+    assertThat(format(merged.rewrite("ghcr.io:443/acme/app:2")))
+        .isEqualTo("-> 10.96.0.17:5000/acme/app:2 [ghcr.io:443 => 10.96.0.17:5000]");
+    assertThat(user.withRules(List.of())).isSameAs(user);
+  }
+
+  @Test
   void emptyMappingKeepsEverything() {
     assertThat(format(Mapping.empty().rewrite("nginx"))).isEqualTo("= NO_RULE");
     assertThat(format(Mapping.empty().rewrite("Bad Image"))).startsWith("! ");

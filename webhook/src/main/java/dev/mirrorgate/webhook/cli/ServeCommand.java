@@ -10,6 +10,7 @@ import dev.mirrorgate.webhook.mapping.ConfigMapMappingSource;
 import dev.mirrorgate.webhook.mapping.FileMappingSource;
 import dev.mirrorgate.webhook.mapping.MappingHolder;
 import dev.mirrorgate.webhook.mapping.MappingLoader;
+import dev.mirrorgate.webhook.mapping.MirrorsRulesSource;
 import dev.mirrorgate.webhook.metrics.WebhookMetrics;
 import dev.mirrorgate.webhook.mutation.PodMutator;
 import dev.mirrorgate.webhook.server.AdmissionService;
@@ -59,6 +60,16 @@ public final class ServeCommand implements Callable<Integer> {
 
   @ArgGroup(exclusive = true, multiplicity = "1")
   MappingOrigin mapping;
+
+  @Option(
+      names = "--mirrors-configmap",
+      paramLabel = "NAMESPACE/NAME",
+      converter = ConfigMapRefConverter.class,
+      description =
+          "the controller's mirrors.yaml ConfigMap (e.g. mirrorgate/mirrorgate-mirrors): its"
+              + " rewrite: true mirrors become rules upstream -> mirror (services mode); the"
+              + " user's rule wins an equal source")
+  ConfigMapRef mirrorsConfigMap;
 
   @Option(
       names = "--reload-interval",
@@ -126,10 +137,36 @@ public final class ServeCommand implements Callable<Integer> {
   }
 
   /** How the chosen mapping source is started and stopped. */
-  private record MappingSource(Runnable start, Runnable stop) {}
+  private record MappingSource(Runnable start, Runnable stop) {
+    /** This source, then {@code other} (started after, stopped after). */
+    MappingSource and(MappingSource other) {
+      return new MappingSource(
+          () -> {
+            start.run();
+            other.start.run();
+          },
+          () -> {
+            stop.run();
+            other.stop.run();
+          });
+    }
+  }
 
-  /** Builds the mapping source the options ask for. */
+  /** The user's mapping source, plus the services-mode mirrors when asked for. */
   private MappingSource mappingSource(
+      Vertx vertx, Clock clock, MappingHolder mappings, WebhookMetrics metrics) {
+    MappingSource user = userMappingSource(vertx, clock, mappings, metrics);
+    if (mirrorsConfigMap == null) {
+      return user;
+    }
+    MirrorsRulesSource mirrors =
+        new MirrorsRulesSource(
+            KubernetesClients.fromEnvironment().forWatches(), mirrorsConfigMap, mappings, metrics);
+    return user.and(new MappingSource(mirrors::start, mirrors::stop));
+  }
+
+  /** Builds the user's mapping source the options ask for. */
+  private MappingSource userMappingSource(
       Vertx vertx, Clock clock, MappingHolder mappings, WebhookMetrics metrics) {
     MappingLoader loader = new MappingLoader(clock);
     if (mapping.file != null) {

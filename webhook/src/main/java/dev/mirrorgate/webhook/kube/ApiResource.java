@@ -13,6 +13,7 @@ public record ApiResource(
   public static final ApiResource SECRETS = core("secrets", "Secret");
   public static final ApiResource SERVICES = core("services", "Service");
   public static final ApiResource EVENTS = core("events", "Event");
+  public static final ApiResource PODS = core("pods", "Pod");
   public static final ApiResource PERSISTENT_VOLUME_CLAIMS =
       core("persistentvolumeclaims", "PersistentVolumeClaim");
   public static final ApiResource STATEFUL_SETS =
@@ -59,6 +60,7 @@ public record ApiResource(
       java.util.List.of(
           CONFIG_MAPS,
           SECRETS,
+          PODS,
           SERVICES,
           EVENTS,
           PERSISTENT_VOLUME_CLAIMS,
