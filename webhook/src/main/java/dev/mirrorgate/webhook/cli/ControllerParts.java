@@ -100,6 +100,9 @@ final class ControllerParts {
     if (pushWindows != null) {
       pushWindows.close();
     }
+    if (extensions != null) {
+      extensions.close();
+    }
   }
 
   void register() {
@@ -109,7 +112,10 @@ final class ControllerParts {
 
   private void registerPushToDeploy() {
     ProblemTrigger problems = new ProblemTrigger();
-    WorkloadIndex index = new WorkloadIndex(watches, problems);
+    extensions =
+        new PushToDeployExtensions(
+            options, writes, watches, events, metrics, runtime, clock, decisions, this::served);
+    WorkloadIndex index = new WorkloadIndex(watches, problems.andThen(extensions));
     index.informers().forEach(runtime::informer);
     ReconcileLoop problemLoop =
         runtime.loop(
@@ -133,8 +139,12 @@ final class ControllerParts {
             new ReconcileLoop(reconciler, options.workers, runtime::isLeader, metrics),
             () -> imageUpdates.list().stream().map(KubeObject::key).toList());
     imageUpdates.onChange(update -> updateLoop.enqueue(update.key()));
+    extensions.register(index, imageUpdates, history);
     pushWindows = new PushWindows(options.debounce, rollouts, 8);
   }
+
+  /** Rollback watch, notifications, OpenShift ImageStreamTag triggers. */
+  private PushToDeployExtensions extensions;
 
   private final DecisionLog decisions = new DecisionLog(1000);
 

@@ -5,7 +5,6 @@ import static net.logstash.logback.argument.StructuredArguments.keyValue;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mirrorgate.common.update.TrackedContainer;
-import dev.mirrorgate.common.update.UpdateDecider;
 import dev.mirrorgate.common.update.UpdateDecision;
 import dev.mirrorgate.common.update.UpdateSettings;
 import dev.mirrorgate.common.update.Window;
@@ -200,7 +199,11 @@ public final class Rollouts {
         continue;
       }
       UpdateDecision decision =
-          UpdateDecider.decide(container, entry.tracking().settings(), window);
+          Quarantine.decide(
+              container,
+              entry.tracking().settings(),
+              window,
+              Quarantine.of(entry.object(), container.name()));
       decisions.record(
           new DecisionLog.Decided(
               clock.instant(),
