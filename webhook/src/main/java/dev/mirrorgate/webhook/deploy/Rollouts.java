@@ -135,9 +135,9 @@ public final class Rollouts {
       }
       List<KubeObject> created = new ArrayList<>();
       for (Planned p : planned) {
-        created.add(
-            updates.create(
-                spec(entry, p, trigger, 0, null), Phase.Approved, "applying", clock.instant()));
+        // No phase while applying: the leader's ImageUpdateReconciler applies a phase-less update
+        // only once it is older than IN_FLIGHT (a crash left it), never beside this replica.
+        created.add(updates.create(spec(entry, p, trigger, 0, null), null, null, clock.instant()));
       }
       previous.removeIf(old -> created.stream().anyMatch(c -> c.name().equals(old.name())));
       supersede(previous, "decided again after the workload changed");
@@ -298,6 +298,17 @@ public final class Rollouts {
         entry.get().tracking().tracked().stream()
             .filter(c -> c.name().equals(container))
             .findFirst();
+    if (tracked.isPresent() && tracked.get().image().equals(to)) {
+      // Applied already (a reconcile seeing its own Approved write late, or a crash after the
+      // patch): what runs is the update, so it is Applied, not Superseded.
+      String at = update.node().path("status").path("appliedAt").asText("");
+      updates.setPhase(
+          update,
+          Phase.Applied,
+          "the container runs " + to,
+          at.isEmpty() ? clock.instant() : Instant.parse(at));
+      return;
+    }
     if (tracked.isEmpty() || !tracked.get().image().equals(from)) {
       updates.setPhase(
           update,
