@@ -122,7 +122,7 @@ public final class ControllerCommand implements Callable<Integer> {
   int workers;
 
   /** Where update decisions are posted besides Events (--notify-webhook, --notify-slack). */
-  @CommandLine.Mixin NotifyOptions notify = new NotifyOptions();
+  @CommandLine.Mixin NotifyOptions notifications = new NotifyOptions();
 
   /** Mode given to legacy RegistryMirrors (mirror-operator's ADDRESSING_SCHEME). */
   public enum AddressingScheme {

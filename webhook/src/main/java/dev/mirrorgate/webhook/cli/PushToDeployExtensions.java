@@ -99,9 +99,9 @@ final class PushToDeployExtensions implements Consumer<WorkloadIndex.Entry>, Aut
 
     notifier =
         Notifier.create(
-            options.notify.webhooks,
-            options.notify.slack,
-            options.notify.caCertificates(),
+            options.notifications.webhooks,
+            options.notifications.slack,
+            options.notifications.caCertificates(),
             NotificationSink.Settings.DEFAULTS,
             metrics.registry(),
             runtime::isLeader,
@@ -109,10 +109,10 @@ final class PushToDeployExtensions implements Consumer<WorkloadIndex.Entry>, Aut
     if (notifier.enabled()) {
       log.info(
           "notifying update decisions to {} webhook(s) and {} Slack webhook(s): {}",
-          options.notify.webhooks.size(),
-          options.notify.slack.size(),
+          options.notifications.webhooks.size(),
+          options.notifications.slack.size(),
           java.util.stream.Stream.concat(
-                  options.notify.webhooks.stream(), options.notify.slack.stream())
+                  options.notifications.webhooks.stream(), options.notifications.slack.stream())
               .map(Object::toString)
               .toList());
     }

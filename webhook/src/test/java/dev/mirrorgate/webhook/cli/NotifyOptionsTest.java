@@ -24,11 +24,13 @@ class NotifyOptionsTest {
             "--notify-webhook",
             "https://b.example:8443/x?token=t",
             "--notify-slack=" + SLACK);
-    assertThat(command.notify.webhooks)
+    assertThat(command.notifications.webhooks)
         .extracting(HookUrl::redacted)
         .containsExactly("https://a.example/…", "https://b.example:8443/…");
-    assertThat(command.notify.slack).extracting(u -> u.uri().toString()).containsExactly(SLACK);
-    assertThat(command.notify.caCertificates()).isEmpty();
+    assertThat(command.notifications.slack)
+        .extracting(u -> u.uri().toString())
+        .containsExactly(SLACK);
+    assertThat(command.notifications.caCertificates()).isEmpty();
   }
 
   @Test
@@ -63,7 +65,7 @@ class NotifyOptionsTest {
             dev.mirrorgate.webhook.owned.TestCa.create("notify test CA").pem());
     assertThat(
             ControllerCommand.parse("--tls-self-signed", "--notify-ca=" + ca)
-                .notify
+                .notifications
                 .caCertificates())
         .hasSize(1);
   }
