@@ -114,7 +114,7 @@ final class ControllerParts {
     ProblemTrigger problems = new ProblemTrigger();
     extensions =
         new PushToDeployExtensions(
-            options, writes, watches, events, metrics, runtime, clock, decisions, this::served);
+            options, writes, watches, events, metrics, runtime, clock, decisions);
     WorkloadIndex index = new WorkloadIndex(watches, problems.andThen(extensions));
     index.informers().forEach(runtime::informer);
     ReconcileLoop problemLoop =

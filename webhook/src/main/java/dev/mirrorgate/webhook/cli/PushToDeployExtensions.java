@@ -16,13 +16,14 @@ import dev.mirrorgate.webhook.deploy.openshift.ImageStreams;
 import dev.mirrorgate.webhook.deploy.rollback.RolloutWatch;
 import dev.mirrorgate.webhook.kube.ApiResource;
 import dev.mirrorgate.webhook.kube.Informer;
+import dev.mirrorgate.webhook.kube.KubeException;
 import dev.mirrorgate.webhook.kube.KubeObject;
 import dev.mirrorgate.webhook.kube.KubeRest;
 import dev.mirrorgate.webhook.kube.ListQuery;
 import io.kubernetes.client.informer.ResourceEventHandler;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Optional;
-import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,14 +46,12 @@ final class PushToDeployExtensions implements Consumer<WorkloadIndex.Entry>, Aut
   private final ControllerRuntime runtime;
   private final Clock clock;
   private final DecisionLog decisions;
-  private final BiFunction<ApiResource, String, Optional<ApiResource>> served;
   private volatile ReconcileLoop rollbacks;
   private volatile ReconcileLoop imageStreamTriggers;
   private Notifier notifier;
 
   /**
-   * @param writes a leader-gated client
-   * @param served the resource when the API server serves it (waits while it cannot tell)
+   * @param writes a leader-gated client (its reads are not gated)
    */
   PushToDeployExtensions(
       ControllerCommand options,
@@ -62,8 +61,7 @@ final class PushToDeployExtensions implements Consumer<WorkloadIndex.Entry>, Aut
       ControllerMetrics metrics,
       ControllerRuntime runtime,
       Clock clock,
-      DecisionLog decisions,
-      BiFunction<ApiResource, String, Optional<ApiResource>> served) {
+      DecisionLog decisions) {
     this.options = options;
     this.writes = writes;
     this.watches = watches;
@@ -72,7 +70,6 @@ final class PushToDeployExtensions implements Consumer<WorkloadIndex.Entry>, Aut
     this.runtime = runtime;
     this.clock = clock;
     this.decisions = decisions;
-    this.served = served;
   }
 
   /** A new version of an indexed workload: queued where an extension looks at it. */
@@ -134,8 +131,7 @@ final class PushToDeployExtensions implements Consumer<WorkloadIndex.Entry>, Aut
           public void onDelete(KubeObject update, boolean finalStateUnknown) {}
         });
 
-    served
-        .apply(ImageStreams.RESOURCE, "OpenShift ImageStreamTag triggers")
+    imageStreams()
         .ifPresent(
             resource -> {
               Informer streams =
@@ -159,6 +155,49 @@ final class PushToDeployExtensions implements Consumer<WorkloadIndex.Entry>, Aut
               streams.onChange(stream -> triggers.following(stream).forEach(loop::enqueue));
               imageStreamTriggers = loop;
             });
+  }
+
+  /**
+   * {@code image.openshift.io/v1} ImageStreams, when served and readable. A list selecting no
+   * object asks (cheap where thousands of streams exist): 404 means not served; 403 means the
+   * controller may not read them (ImageStreamTag triggers stay off, said once); an API server that
+   * is starting or initializing the resource is asked again for up to half a minute.
+   */
+  private Optional<ApiResource> imageStreams() {
+    ListQuery none = ListQuery.all().withFields("metadata.name=mirrorgate-probe");
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (true) {
+      try {
+        writes.list(ImageStreams.RESOURCE, none, null);
+        log.info(
+            "{} is served: following OpenShift ImageStreamTag triggers", ImageStreams.RESOURCE);
+        return Optional.of(ImageStreams.RESOURCE);
+      } catch (KubeException e) {
+        if (e.notFound()) {
+          return Optional.empty();
+        }
+        if (e.status() == 403) {
+          log.info(
+              "{} cannot be read (forbidden): OpenShift ImageStreamTag triggers are off; grant the"
+                  + " controller get, list and watch on them to follow such triggers",
+              ImageStreams.RESOURCE);
+          return Optional.empty();
+        }
+        if (System.nanoTime() > deadline) {
+          log.warn(
+              "cannot tell whether {} is served, assuming not: {}",
+              ImageStreams.RESOURCE,
+              e.getMessage());
+          return Optional.empty();
+        }
+      }
+      try {
+        Thread.sleep(500); // the API server is starting or initializing the resource's storage
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return Optional.empty();
+      }
+    }
   }
 
   @Override
