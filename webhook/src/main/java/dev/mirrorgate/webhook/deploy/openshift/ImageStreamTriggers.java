@@ -126,9 +126,16 @@ public final class ImageStreamTriggers implements Reconciler {
     return keys;
   }
 
-  /** Every workload with an ImageStreamTag trigger (after an election, every resync). */
+  /**
+   * Every workload with an ImageStreamTag trigger (after an election, every resync); what was last
+   * told about workloads gone since is forgotten.
+   */
   public List<String> all() {
-    return index.all().stream().filter(e -> !triggered(e).isEmpty()).map(Entry::key).toList();
+    List<String> keys =
+        index.all().stream().filter(e -> !triggered(e).isEmpty()).map(Entry::key).toList();
+    java.util.Set<String> live = new java.util.HashSet<>(keys);
+    told.keySet().removeIf(k -> !live.contains(k.substring(0, k.lastIndexOf('/'))));
+    return keys;
   }
 
   @Override

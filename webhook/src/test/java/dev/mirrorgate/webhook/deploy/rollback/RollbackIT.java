@@ -45,6 +45,8 @@ class RollbackIT {
   private static final String DIGEST_A = "sha256:" + "a".repeat(64);
   private static final String DIGEST_B = "sha256:" + "b".repeat(64);
   private static final TestCa CA = TestCa.create("rollback notify CA");
+  private static final ApiResource DAEMON_SETS =
+      dev.mirrorgate.webhook.deploy.WorkloadProjection.DAEMON_SETS;
 
   private final ControllerFixture fixture = new ControllerFixture(api);
   private ControllerApp controller;
@@ -309,6 +311,127 @@ class RollbackIT {
         .atMost(WAIT)
         .until(() -> image("plain").equals(update) && phase(update).equals("Applied"));
     assertThat(deployment("plain").annotations()).doesNotContainKey(Quarantine.ANNOTATION);
+  }
+
+  @Test
+  void aStatefulSetThatRolledOutIsKeptADaemonSetThatDidNotIsReverted() throws Exception {
+    String annotations =
+        "keel.sh/policy: minor\nmirrorgate.dev/rollback: \"true\"\nmirrorgate.dev/rollback-after: 3s";
+    rest()
+        .apply(
+            ApiResource.STATEFUL_SETS,
+            ControllerFixture.yaml(
+                """
+                apiVersion: apps/v1
+                kind: StatefulSet
+                metadata:
+                  name: db
+                  namespace: %s
+                  annotations:
+                %s
+                spec:
+                  replicas: 2
+                  serviceName: db
+                  selector: {matchLabels: {app: db}}
+                  template:
+                    metadata: {labels: {app: db}}
+                    spec:
+                      containers: [{name: web, image: "%s:1.2.3"}]
+                """
+                    .formatted(ns, annotations.replace("3s", "2m").indent(4), REPO)));
+    rest()
+        .apply(
+            DAEMON_SETS,
+            ControllerFixture.yaml(
+                """
+                apiVersion: apps/v1
+                kind: DaemonSet
+                metadata:
+                  name: agent
+                  namespace: %s
+                  annotations:
+                %s
+                spec:
+                  selector: {matchLabels: {app: agent}}
+                  template:
+                    metadata: {labels: {app: agent}}
+                    spec:
+                      containers: [{name: web, image: "%s:1.2.3"}]
+                """
+                    .formatted(ns, annotations.indent(4), REPO)));
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                rest().get(ApiResource.STATEFUL_SETS, ns, "db").isPresent()
+                    && rest().get(DAEMON_SETS, ns, "agent").isPresent());
+    String update = REPO + ":1.7.0@" + DIGEST_B;
+    push(update);
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                rest().list(ImageUpdates.RESOURCE, ListQuery.in(ns), null).getItems().stream()
+                        .filter(u -> u.node().at("/status/phase").asText().equals("Applied"))
+                        .count()
+                    == 2);
+    // The StatefulSet controller's status once both pods run the new revision.
+    KubeObject db = rest().get(ApiResource.STATEFUL_SETS, ns, "db").orElseThrow();
+    ObjectNode status = ControllerFixture.JSON.createObjectNode();
+    status
+        .putObject("status")
+        .put("observedGeneration", db.generation())
+        .put("replicas", 2)
+        .put("readyReplicas", 2)
+        .put("availableReplicas", 2)
+        .put("currentReplicas", 2)
+        .put("updatedReplicas", 2)
+        .put("currentRevision", "db-6f7c")
+        .put("updateRevision", "db-6f7c");
+    rest().mergePatchStatus(ApiResource.STATEFUL_SETS, ns, "db", status);
+
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                rest()
+                    .get(DAEMON_SETS, ns, "agent")
+                    .orElseThrow()
+                    .node()
+                    .at("/spec/template/spec/containers/0/image")
+                    .asText()
+                    .equals(REPO + ":1.2.3"));
+    assertThat(
+            rest()
+                .get(ApiResource.STATEFUL_SETS, ns, "db")
+                .orElseThrow()
+                .node()
+                .at("/spec/template/spec/containers/0/image")
+                .asText())
+        .isEqualTo(update);
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () ->
+                assertThat(
+                        rest()
+                            .list(ImageUpdates.RESOURCE, ListQuery.in(ns), null)
+                            .getItems()
+                            .stream()
+                            .map(
+                                u ->
+                                    u.node().at("/spec/workload/kind").asText()
+                                        + "="
+                                        + u.node().at("/status/phase").asText()
+                                        + "/"
+                                        + u.node().at("/status/conditions/0/reason").asText())
+                            .toList())
+                    .containsExactlyInAnyOrder(
+                        "StatefulSet=Applied/RolloutComplete",
+                        "DaemonSet=RolledBack/RolloutTimeout"));
+    assertThat(controller.metrics().scrape())
+        .contains("mirrorgate_deploy_rollbacks_total{kind=\"DaemonSet\",reason=\"timeout\"} 1.0")
+        .contains("mirrorgate_deploy_rollouts_complete_total{kind=\"StatefulSet\"} 1.0");
   }
 
   private Optional<String> warning(String name, String reason) throws Exception {
