@@ -44,6 +44,9 @@ public final class Notifier implements AutoCloseable {
       MeterRegistry meters,
       BooleanSupplier leading,
       Clock clock) {
+    if (webhooks.isEmpty() && slack.isEmpty()) {
+      return new Notifier(List.of(), null, leading, clock); // no client, no threads
+    }
     HttpClient http =
         HttpClient.newBuilder()
             .sslContext(NotificationTrust.context(cas))
