@@ -11,8 +11,10 @@ import java.time.Instant;
  *
  * <ul>
  *   <li>Deployment: failed at once when its {@code Progressing} condition says {@code
- *       ProgressDeadlineExceeded}; complete when the controller observed the spec, every desired
- *       replica is updated, no old replica is left and every updated one is available.
+ *       ProgressDeadlineExceeded}; complete when it says {@code NewReplicaSetAvailable} (the
+ *       controller's word that the observed generation rolled out), or when the controller observed
+ *       the spec, every desired replica is updated, no old replica is left and every updated one is
+ *       available.
  *   <li>StatefulSet ({@code RollingUpdate}): complete when observed, every desired replica is ready
  *       and the updated replicas reach {@code replicas - partition} (without a {@code
  *       rollingUpdate} block: the update revision is the current one).
@@ -79,6 +81,12 @@ public final class RolloutHealth {
                 PROGRESS_DEADLINE,
                 "ProgressDeadlineExceeded: "
                     + progressing.path("message").asText("the rollout exceeded its deadline"));
+          }
+          if ("NewReplicaSetAvailable".equals(progressing.path("reason").asText())
+              && "True".equals(progressing.path("status").asText())) {
+            // The deployment controller's word that this generation's rollout completed: a pod
+            // failing since is no failed rollout.
+            return new Complete("NewReplicaSetAvailable");
           }
         }
         waiting = deploymentWaiting(workload);
