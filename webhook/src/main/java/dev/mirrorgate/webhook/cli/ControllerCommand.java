@@ -139,6 +139,9 @@ public final class ControllerCommand implements Callable<Integer> {
       description = "reconcile workers per controller (default ${DEFAULT-VALUE})")
   int workers;
 
+  /** Where update decisions are posted besides Events (--notify-webhook, --notify-slack). */
+  @CommandLine.Mixin NotifyOptions notifications = new NotifyOptions();
+
   /** Mode given to legacy RegistryMirrors (mirror-operator's ADDRESSING_SCHEME). */
   public enum AddressingScheme {
     hostess,

@@ -128,6 +128,9 @@ final class ControllerParts {
     if (registryClient != null) {
       registryClient.close();
     }
+    if (extensions != null) {
+      extensions.close();
+    }
   }
 
   void register() {
@@ -172,7 +175,11 @@ final class ControllerParts {
 
   private void registerPushToDeploy() {
     ProblemTrigger problems = new ProblemTrigger();
+    extensions =
+        new PushToDeployExtensions(
+            options, writes, watches, events, metrics, runtime, clock, decisions);
     WorkloadIndex index = new WorkloadIndex(watches).listener(problems);
+    index.listener(extensions::accept);
     workloads = index;
     index.informers().forEach(runtime::informer);
     ReconcileLoop problemLoop =
@@ -197,6 +204,7 @@ final class ControllerParts {
             new ReconcileLoop(reconciler, options.workers, runtime::isLeader, metrics),
             () -> imageUpdates.list().stream().map(KubeObject::key).toList());
     imageUpdates.onChange(update -> updateLoop.enqueue(update.key()));
+    extensions.register(index, imageUpdates, history);
     pushWindows = new PushWindows(options.debounce, rollouts, 8);
 
     // Polls (keel.sh/trigger: poll) and the resync of every tracked container, on the leader.
@@ -256,6 +264,9 @@ final class ControllerParts {
     }
     return bundles;
   }
+
+  /** Rollback watch, notifications, OpenShift ImageStreamTag triggers. */
+  private PushToDeployExtensions extensions;
 
   private final DecisionLog decisions = new DecisionLog(1000);
 

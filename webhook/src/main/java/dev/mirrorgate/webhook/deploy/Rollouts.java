@@ -5,7 +5,6 @@ import static net.logstash.logback.argument.StructuredArguments.keyValue;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mirrorgate.common.update.TrackedContainer;
-import dev.mirrorgate.common.update.UpdateDecider;
 import dev.mirrorgate.common.update.UpdateDecision;
 import dev.mirrorgate.common.update.UpdateSettings;
 import dev.mirrorgate.common.update.Window;
@@ -147,7 +146,7 @@ public final class Rollouts {
     for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
       List<Planned> planned = plan(entry, repository, window, trigger);
       if (planned.isEmpty()) {
-        supersede(previous, "decided again after the workload changed: nothing to apply");
+        settle(previous, entry, "decided again after the workload changed: nothing to apply");
         return;
       }
       UpdateSettings settings = entry.tracking().settings();
@@ -159,12 +158,12 @@ public final class Rollouts {
       }
       List<KubeObject> created = new ArrayList<>();
       for (Planned p : planned) {
-        created.add(
-            updates.create(
-                spec(entry, p, trigger, 0, null), Phase.Approved, "applying", clock.instant()));
+        // No phase while applying: the leader's ImageUpdateReconciler applies a phase-less update
+        // only once it is older than IN_FLIGHT (a crash left it), never beside this replica.
+        created.add(updates.create(spec(entry, p, trigger, 0, null), null, null, clock.instant()));
       }
       previous.removeIf(old -> created.stream().anyMatch(c -> c.name().equals(old.name())));
-      supersede(previous, "decided again after the workload changed");
+      settle(previous, entry, "decided again after the workload changed");
       try {
         patch(entry, planned, trigger);
       } catch (KubeException e) {
@@ -223,7 +222,11 @@ public final class Rollouts {
         continue;
       }
       UpdateDecision decision =
-          UpdateDecider.decide(container, entry.tracking().settings(), window);
+          Quarantine.decide(
+              container,
+              entry.tracking().settings(),
+              window,
+              Quarantine.of(entry.object(), container.name()));
       decisions.record(
           new DecisionLog.Decided(
               clock.instant(),
@@ -290,6 +293,28 @@ public final class Rollouts {
             + ")");
   }
 
+  /**
+   * Finishes the updates of an earlier attempt, seen from the workload as it is now: one whose
+   * {@code to} the container already runs was applied (by another replica or a concurrent push of
+   * the same image), so it is Applied; the others are Superseded.
+   */
+  private void settle(List<KubeObject> older, Entry now, String message) throws KubeException {
+    List<KubeObject> superseded = new ArrayList<>();
+    for (KubeObject update : older) {
+      String container = update.node().path("spec").path("container").asText();
+      String to = update.node().path("spec").path("to").asText();
+      boolean runs =
+          now.tracking().tracked().stream()
+              .anyMatch(c -> c.name().equals(container) && c.image().equals(to));
+      if (runs) {
+        updates.setPhase(update, Phase.Applied, "the container runs " + to, clock.instant());
+      } else {
+        superseded.add(update);
+      }
+    }
+    supersede(superseded, message);
+  }
+
   private void supersede(List<KubeObject> older, String message) throws KubeException {
     for (KubeObject update : older) {
       if (Phase.of(update).map(phase -> !phase.finished()).orElse(true)) {
@@ -318,6 +343,17 @@ public final class Rollouts {
         entry.get().tracking().tracked().stream()
             .filter(c -> c.name().equals(container))
             .findFirst();
+    if (tracked.isPresent() && tracked.get().image().equals(to)) {
+      // Applied already (a reconcile seeing its own Approved write late, or a crash after the
+      // patch): what runs is the update, so it is Applied, not Superseded.
+      String at = update.node().path("status").path("appliedAt").asText("");
+      updates.setPhase(
+          update,
+          Phase.Applied,
+          "the container runs " + to,
+          at.isEmpty() ? clock.instant() : Instant.parse(at));
+      return;
+    }
     if (tracked.isEmpty() || !tracked.get().image().equals(from)) {
       updates.setPhase(
           update,
