@@ -21,7 +21,6 @@ import dev.mirrorgate.webhook.deploy.WorkloadIndex;
 import dev.mirrorgate.webhook.deploy.intake.WebhookTokenSecret;
 import dev.mirrorgate.webhook.deploy.registry.RegistryClient;
 import dev.mirrorgate.webhook.deploy.registry.RegistryThrottle;
-import dev.mirrorgate.webhook.deploy.registry.RegistryTrust;
 import dev.mirrorgate.webhook.deploy.registry.RepositoryPoller;
 import dev.mirrorgate.webhook.kube.ApiResource;
 import dev.mirrorgate.webhook.kube.Informer;
@@ -40,6 +39,7 @@ import dev.mirrorgate.webhook.registry.RegistryReconciler;
 import dev.mirrorgate.webhook.registry.RegistryRenderer;
 import dev.mirrorgate.webhook.registry.RegistrySources;
 import dev.mirrorgate.webhook.registry.RegistrySpecParser;
+import dev.mirrorgate.webhook.tls.ClientTrust;
 import dev.mirrorgate.webhook.ui.ControllerUi;
 import dev.mirrorgate.webhook.ui.data.CertificateExpiry;
 import dev.mirrorgate.webhook.ui.data.ClusterObjects;
@@ -242,12 +242,12 @@ final class ControllerParts {
    * What registries are trusted for, besides the system CAs: the {@code --registry-ca} files and
    * mirrorgate's own CA (the registries it runs), when it exists at start.
    */
-  private List<RegistryTrust.PemBundle> registryTrust() {
-    List<RegistryTrust.PemBundle> bundles = new java.util.ArrayList<>();
+  private List<ClientTrust.PemBundle> registryTrust() {
+    List<ClientTrust.PemBundle> bundles = new java.util.ArrayList<>();
     for (java.nio.file.Path file : options.registryCas) {
       try {
         bundles.add(
-            new RegistryTrust.PemBundle(file.toString(), java.nio.file.Files.readString(file)));
+            new ClientTrust.PemBundle(file.toString(), java.nio.file.Files.readString(file)));
       } catch (java.io.IOException e) {
         throw new IllegalArgumentException("--registry-ca " + file + ": " + e.getMessage(), e);
       }
@@ -257,7 +257,7 @@ final class ControllerParts {
           .get(ApiResource.SECRETS, options.namespace, ClusterAuthority.SECRET_NAME)
           .map(s -> OwnerWriter.decode(s.node().path("data").path("ca.crt")))
           .filter(pem -> !pem.isEmpty())
-          .ifPresent(pem -> bundles.add(new RegistryTrust.PemBundle("mirrorgate CA", pem)));
+          .ifPresent(pem -> bundles.add(new ClientTrust.PemBundle("mirrorgate CA", pem)));
     } catch (KubeException e) {
       log.warn(
           "mirrorgate's CA not read: registries it runs are polled without it: {}", e.getMessage());

@@ -1,7 +1,7 @@
 package dev.mirrorgate.webhook.cli;
 
 import dev.mirrorgate.webhook.deploy.notify.HookUrl;
-import dev.mirrorgate.webhook.deploy.notify.NotificationTrust;
+import dev.mirrorgate.webhook.tls.ClientTrust;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -75,7 +75,7 @@ public final class NotifyOptions {
         throw new TypeConversionException(value + ": cannot read: " + e.getMessage());
       }
       try {
-        return new CaCertificates(file, NotificationTrust.read(value, pem));
+        return new CaCertificates(file, ClientTrust.read(new ClientTrust.PemBundle(value, pem)));
       } catch (IllegalArgumentException e) {
         throw new TypeConversionException(e.getMessage());
       }

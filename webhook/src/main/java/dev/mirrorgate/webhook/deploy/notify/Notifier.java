@@ -1,6 +1,7 @@
 package dev.mirrorgate.webhook.deploy.notify;
 
 import dev.mirrorgate.webhook.kube.KubeObject;
+import dev.mirrorgate.webhook.tls.ClientTrust;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.http.HttpClient;
 import java.security.cert.X509Certificate;
@@ -49,7 +50,7 @@ public final class Notifier implements AutoCloseable {
     }
     HttpClient http =
         HttpClient.newBuilder()
-            .sslContext(NotificationTrust.context(cas))
+            .sslContext(ClientTrust.trusting(cas))
             .connectTimeout(settings.requestTimeout())
             .followRedirects(HttpClient.Redirect.NEVER)
             .version(HttpClient.Version.HTTP_1_1)

@@ -54,12 +54,8 @@ public final class ImageStreamTriggers implements Reconciler {
   /** What decisions and logs name this trigger. */
   public static final String TRIGGER = "imagestream";
 
-  /**
-   * The {@code spec.trigger} of the ImageUpdates it writes: the CRD's enum has no {@code
-   * imagestream} yet (proposed), and an ImageStream's tag moves when an image is pushed to (or
-   * imported into) the OpenShift registry.
-   */
-  public static final String IMAGE_UPDATE_TRIGGER = "registry";
+  /** The {@code spec.trigger} of the ImageUpdates it writes. */
+  public static final String IMAGE_UPDATE_TRIGGER = TRIGGER;
 
   private final WorkloadIndex index;
   private final Informer streams;

@@ -2,6 +2,7 @@ package dev.mirrorgate.webhook.deploy.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.mirrorgate.webhook.deploy.registry.RegistryError.Kind;
+import dev.mirrorgate.webhook.tls.ClientTrust;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -140,7 +141,7 @@ public final class RegistryClient implements RegistryReader, AutoCloseable {
 
   /**
    * @param hosts where registries are served and which may be reached over plain HTTP
-   * @param tls the trust for HTTPS ({@link RegistryTrust#context})
+   * @param tls the trust for HTTPS ({@link ClientTrust#of})
    * @param throttle the per-registry rate limit and {@code Retry-After} pauses
    * @param metrics where requests are counted
    * @param clock for token expiry and {@code Retry-After}
@@ -164,13 +165,13 @@ public final class RegistryClient implements RegistryReader, AutoCloseable {
    */
   public static RegistryClient create(
       Collection<String> insecure,
-      List<RegistryTrust.PemBundle> caBundles,
+      List<ClientTrust.PemBundle> caBundles,
       RegistryThrottle.Limit limit,
       MeterRegistry meters,
       Clock clock) {
     return new RegistryClient(
         new RegistryHosts(insecure),
-        RegistryTrust.context(caBundles),
+        ClientTrust.of(caBundles),
         new RegistryThrottle(limit, Duration.ofMinutes(2), clock),
         new RegistryMetrics(meters),
         clock,

@@ -8,6 +8,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import dev.mirrorgate.webhook.deploy.notify.HookReceiver.Answer;
 import dev.mirrorgate.webhook.owned.TestCa;
+import dev.mirrorgate.webhook.tls.ClientTrust;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.security.cert.X509Certificate;
@@ -73,7 +74,7 @@ class NotifierIT {
   }
 
   private static List<X509Certificate> testCa() {
-    return NotificationTrust.read("test CA", CA.pem());
+    return ClientTrust.read(new ClientTrust.PemBundle("test CA", CA.pem()));
   }
 
   private static UpdateNotification notification(String type, String imageUpdate) {

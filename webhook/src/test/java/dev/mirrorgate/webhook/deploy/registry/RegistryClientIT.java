@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mirrorgate.common.testing.Registries;
 import dev.mirrorgate.webhook.deploy.registry.RegistryError.Kind;
 import dev.mirrorgate.webhook.owned.Htpasswd;
+import dev.mirrorgate.webhook.tls.ClientTrust;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -163,7 +164,7 @@ class RegistryClientIT {
     try (RegistryClient untrusting =
         new RegistryClient(
             new RegistryHosts(List.of()),
-            RegistryTrust.context(List.of()),
+            ClientTrust.of(List.of()),
             new RegistryThrottle(
                 RegistryThrottle.Limit.DEFAULT, Duration.ofSeconds(5), Clock.systemUTC()),
             new RegistryMetrics(fixture.meters),

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mirrorgate.webhook.deploy.registry.RegistryError.Kind;
 import dev.mirrorgate.webhook.owned.TestCa;
+import dev.mirrorgate.webhook.tls.ClientTrust;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.ServerSocket;
 import java.security.MessageDigest;
@@ -49,7 +50,7 @@ class RegistryFaultsIT {
   private RegistryClient client(RegistryClient.Options options) {
     return new RegistryClient(
         new RegistryHosts(List.of()),
-        RegistryTrust.context(List.of(new RegistryTrust.PemBundle("stub CA", ca.pem()))),
+        ClientTrust.of(List.of(new ClientTrust.PemBundle("stub CA", ca.pem()))),
         new RegistryThrottle(
             RegistryThrottle.Limit.DEFAULT, Duration.ofSeconds(30), Clock.systemUTC()),
         new RegistryMetrics(meters),

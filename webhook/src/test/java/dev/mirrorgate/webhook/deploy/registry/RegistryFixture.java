@@ -5,6 +5,7 @@ import dev.mirrorgate.common.testing.OciImage;
 import dev.mirrorgate.common.testing.Processes;
 import dev.mirrorgate.common.testing.Registries;
 import dev.mirrorgate.webhook.owned.TestCa;
+import dev.mirrorgate.webhook.tls.ClientTrust;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -112,7 +113,7 @@ final class RegistryFixture implements AutoCloseable {
   RegistryClient client(RegistryClient.Options options, RegistryThrottle.Limit limit) {
     return new RegistryClient(
         new RegistryHosts(List.of()),
-        RegistryTrust.context(List.of(new RegistryTrust.PemBundle("test CA", ca.pem()))),
+        ClientTrust.of(List.of(new ClientTrust.PemBundle("test CA", ca.pem()))),
         new RegistryThrottle(limit, Duration.ofSeconds(30), Clock.systemUTC()),
         new RegistryMetrics(meters),
         Clock.systemUTC(),

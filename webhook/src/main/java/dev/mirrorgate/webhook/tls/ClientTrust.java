@@ -1,10 +1,12 @@
-package dev.mirrorgate.webhook.deploy.registry;
+package dev.mirrorgate.webhook.tls;
 
 import dev.mirrorgate.certs.Pem;
+import java.io.IOException;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
+import java.util.ArrayList;
 import java.util.List;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
@@ -12,11 +14,12 @@ import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
 
 /**
- * The certificate authorities registries are trusted by: the JVM's system CAs plus the PEM bundles
- * given (mirrorgate's CA, CAs from the controller's configuration), all in one PKIX trust store, so
- * host names are verified as usual. There is no way to turn verification off.
+ * The certificate authorities the controller's TLS clients (registries, notification receivers)
+ * trust: the JVM's system CAs plus the PEM bundles given (mirrorgate's CA, {@code --registry-ca},
+ * {@code --notify-ca}), all in one PKIX trust store, so host names are verified as usual. There is
+ * no way to turn verification off.
  */
-public final class RegistryTrust {
+public final class ClientTrust {
 
   /**
    * A bundle of CA certificates.
@@ -26,14 +29,41 @@ public final class RegistryTrust {
    */
   public record PemBundle(String name, String pem) {}
 
-  private RegistryTrust() {}
+  private ClientTrust() {}
+
+  /**
+   * The CA certificates of a bundle.
+   *
+   * @throws IllegalArgumentException naming the bundle when it holds no, or a bad, certificate
+   */
+  public static List<X509Certificate> read(PemBundle bundle) {
+    List<X509Certificate> certificates;
+    try {
+      certificates = Pem.readCertificates(bundle.pem());
+    } catch (CertificateException e) {
+      throw new IllegalArgumentException(bundle.name() + ": " + e.getMessage(), e);
+    }
+    if (certificates.isEmpty()) {
+      throw new IllegalArgumentException(bundle.name() + ": no CERTIFICATE block");
+    }
+    return certificates;
+  }
 
   /**
    * A TLS client context trusting the system CAs and {@code bundles}.
    *
    * @throws IllegalArgumentException naming the bundle that holds no, or a bad, certificate
    */
-  public static SSLContext context(List<PemBundle> bundles) {
+  public static SSLContext of(List<PemBundle> bundles) {
+    List<X509Certificate> extra = new ArrayList<>();
+    for (PemBundle bundle : bundles) {
+      extra.addAll(read(bundle));
+    }
+    return trusting(extra);
+  }
+
+  /** A TLS client context trusting the system CAs and {@code extra}. */
+  public static SSLContext trusting(List<X509Certificate> extra) {
     try {
       KeyStore store = KeyStore.getInstance("PKCS12");
       store.load(null, null);
@@ -41,25 +71,16 @@ public final class RegistryTrust {
       for (X509Certificate ca : systemCas()) {
         store.setCertificateEntry("system-" + n++, ca);
       }
-      for (PemBundle bundle : bundles) {
-        List<X509Certificate> certs;
-        try {
-          certs = Pem.readCertificates(bundle.pem());
-        } catch (CertificateException e) {
-          throw new IllegalArgumentException(
-              "CA bundle " + bundle.name() + ": " + e.getMessage(), e);
-        }
-        for (X509Certificate ca : certs) {
-          store.setCertificateEntry("extra-" + n++, ca);
-        }
+      for (X509Certificate ca : extra) {
+        store.setCertificateEntry("extra-" + n++, ca);
       }
       TrustManagerFactory factory = TrustManagerFactory.getInstance("PKIX");
       factory.init(store);
       SSLContext context = SSLContext.getInstance("TLS");
       context.init(null, factory.getTrustManagers(), null);
       return context;
-    } catch (GeneralSecurityException | java.io.IOException e) {
-      throw new IllegalStateException("cannot build the registry trust store: " + e, e);
+    } catch (GeneralSecurityException | IOException e) {
+      throw new IllegalStateException("cannot build a TLS trust store: " + e, e);
     }
   }
 
