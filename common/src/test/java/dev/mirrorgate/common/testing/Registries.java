@@ -30,6 +30,19 @@ public final class Registries {
     return port;
   }
 
+  /** A TLS registry to push to on 127.0.0.1 (as a Registry CR runs it); returns its port. */
+  public static int startTls(Processes procs, Path dir, String name, TestPki pki)
+      throws IOException {
+    int port = freePort();
+    start(
+        procs,
+        dir,
+        name,
+        port,
+        "  tls:\n    certificate: %s\n    key: %s\n".formatted(pki.serverCert(), pki.serverKey()));
+    return port;
+  }
+
   /** A TLS pull-through cache of {@code remote} on 127.0.0.1; returns its port. */
   public static int startProxy(Processes procs, Path dir, String name, TestPki pki, String remote)
       throws IOException {

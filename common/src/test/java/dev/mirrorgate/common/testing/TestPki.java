@@ -10,6 +10,13 @@ public record TestPki(Path caCert, Path serverCert, Path serverKey) {
 
   public static TestPki create(Processes procs, Path dir, String serverName)
       throws IOException, InterruptedException {
+    return create(procs, dir, serverName, List.of());
+  }
+
+  /** A server certificate naming {@code serverName} and, as IP SANs, {@code ipAddresses}. */
+  public static TestPki create(
+      Processes procs, Path dir, String serverName, List<String> ipAddresses)
+      throws IOException, InterruptedException {
     Files.createDirectories(dir);
     Path caKey = dir.resolve("ca.key");
     Path caCert = dir.resolve("ca.crt");
@@ -58,6 +65,7 @@ public record TestPki(Path caCert, Path serverCert, Path serverKey) {
         ext,
         "subjectAltName=DNS:"
             + serverName
+            + ipAddresses.stream().map(ip -> ",IP:" + ip).reduce("", String::concat)
             + "\nbasicConstraints=CA:FALSE\n"
             + "keyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth\n");
     procs.ok(

@@ -1,7 +1,6 @@
 package dev.mirrorgate.agent.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import dev.mirrorgate.common.testing.OciImage;
 import dev.mirrorgate.common.testing.Processes;
@@ -9,7 +8,6 @@ import dev.mirrorgate.common.testing.Registries;
 import dev.mirrorgate.common.testing.TestPki;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -117,34 +115,7 @@ class RuntimePullIT {
 
   @Test
   void containerdPullsThroughTheMasqueradedMirror() throws Exception {
-    Path cd = Files.createDirectories(dir.resolve("containerd"));
-    Path socket = cd.resolve("containerd.sock");
-    Path config = cd.resolve("config.toml");
-    Files.writeString(
-        config,
-        """
-        version = 2
-        root = "%s"
-        state = "%s"
-        [grpc]
-          address = "%s"
-        [ttrpc]
-          address = "%s"
-        [plugins."io.containerd.grpc.v1.cri".registry]
-          config_path = "%s"
-        """
-            .formatted(
-                cd.resolve("root"),
-                cd.resolve("state"),
-                socket,
-                cd.resolve("ttrpc.sock"),
-                root.resolve("etc/containerd/certs.d")));
-    procs.start("containerd", List.of("containerd", "--config", config.toString()));
-    await("containerd answering on " + socket)
-        .atMost(Duration.ofSeconds(60))
-        .pollInterval(Duration.ofMillis(200))
-        .until(
-            () -> procs.run(List.of("ctr", "--address", socket.toString(), "version")).exit() == 0);
+    Containerd containerd = Containerd.start(procs, dir, root.resolve("etc/containerd/certs.d"));
 
     String image = upstream + "/test/hello:v1";
     Processes.Result pull =
@@ -152,16 +123,11 @@ class RuntimePullIT {
             inNamespace(
                 "mount --bind "
                     + root.resolve("etc/hosts")
-                    + " /etc/hosts && "
-                    + "exec ctr --address "
-                    + socket
-                    + " images pull --hosts-dir "
-                    + root.resolve("etc/containerd/certs.d")
-                    + " "
-                    + image));
+                    + " /etc/hosts && exec "
+                    + containerd.pull(image)));
 
     assertThat(pull.exit()).as(pull.output()).isZero();
-    String images = procs.ok(List.of("ctr", "--address", socket.toString(), "images", "ls"));
+    String images = procs.ok(containerd.images());
     assertThat(images).contains(image).contains(digest);
     assertThat(procs.log("mirror")).contains("/v2/test/hello/manifests/v1");
   }

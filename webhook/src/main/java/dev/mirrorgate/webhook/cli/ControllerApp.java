@@ -113,7 +113,7 @@ public final class ControllerApp implements AutoCloseable {
     metrics.leader(election::isLeader);
     ControllerRuntime runtime = new ControllerRuntime(election, options.resync);
     KubeRest writes = requests.gated(election::isLeader);
-    EventSink events = new EventSink(writes, election.identity(), clock);
+    EventSink events = new EventSink(writes, election.identity(), clock, metrics.registry());
     Vertx vertx =
         Vertx.vertx(
             new VertxOptions()

@@ -131,6 +131,7 @@ final class ControllerParts {
     if (extensions != null) {
       extensions.close();
     }
+    events.close(); // the queued Events are written while this replica may still write
   }
 
   void register() {

@@ -172,7 +172,8 @@ class RegistryMirrorControllerIT {
               assertThat(cr.node().at("/status/observedGeneration").asLong()).isEqualTo(1);
               assertThat(ready("docker").path("reason").asText()).isEqualTo("ProxyNotReady");
             });
-    assertThat(events("docker")).contains("Created");
+    // Events are written asynchronously (EventSink), after the status.
+    await().atMost(WAIT).untilAsserted(() -> assertThat(events("docker")).contains("Created"));
 
     // The StatefulSet controller reports a ready replica: the mirror becomes Ready.
     ObjectNode status = ControllerFixture.JSON.createObjectNode();
@@ -265,7 +266,9 @@ class RegistryMirrorControllerIT {
             });
     await().atMost(WAIT).until(() -> entry("ghcr").isPresent());
     assertThat(get(ApiResource.STATEFUL_SETS, "registry-mirror-hub")).isEmpty();
-    assertThat(events("hub")).contains("CredentialsInvalid");
+    await()
+        .atMost(WAIT)
+        .untilAsserted(() -> assertThat(events("hub")).contains("CredentialsInvalid"));
 
     // A Secret without "password": still refused, now naming the key.
     ObjectNode secret =

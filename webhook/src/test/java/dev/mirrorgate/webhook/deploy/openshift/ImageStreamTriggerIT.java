@@ -184,17 +184,22 @@ class ImageStreamTriggerIT {
     KubeObject deployment = rest().get(ApiResource.DEPLOYMENTS, ns, "web-app").orElseThrow();
     assertThat(deployment.annotations().get("kubernetes.io/change-cause"))
         .isEqualTo("mirrorgate: web → " + REPO + "@" + B + " (imagestream)");
-    assertThat(
-            rest()
-                .list(
-                    ApiResource.EVENTS,
-                    ListQuery.in(ns).withFields("involvedObject.name=web-app"),
-                    null)
-                .getItems()
-                .stream()
-                .filter(e -> "ImageUpdated".equals(e.node().path("reason").asText()))
-                .map(e -> e.node().path("message").asText()))
-        .anyMatch(m -> m.startsWith("web: " + REPO + "@" + A + " → " + REPO + "@" + B));
+    await() // Events are written asynchronously
+        .atMost(WAIT)
+        .untilAsserted(
+            () ->
+                assertThat(
+                        rest()
+                            .list(
+                                ApiResource.EVENTS,
+                                ListQuery.in(ns).withFields("involvedObject.name=web-app"),
+                                null)
+                            .getItems()
+                            .stream()
+                            .filter(e -> "ImageUpdated".equals(e.node().path("reason").asText()))
+                            .map(e -> e.node().path("message").asText()))
+                    .anyMatch(
+                        m -> m.startsWith("web: " + REPO + "@" + A + " → " + REPO + "@" + B)));
     assertThat(controller.metrics().scrape())
         .containsPattern("mirrorgate_deploy_decisions_total\\{outcome=\"update\"} [2-9]");
   }
