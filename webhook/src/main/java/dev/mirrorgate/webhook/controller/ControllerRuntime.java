@@ -27,6 +27,7 @@ public final class ControllerRuntime implements AutoCloseable {
   private final List<Loop> loops = new CopyOnWriteArrayList<>();
   private final Duration resync;
   private Thread resyncThread;
+  private volatile long syncDeadline = Long.MAX_VALUE;
   private volatile boolean closed;
 
   public ControllerRuntime(LeaderElection election, Duration resync) {
@@ -36,6 +37,8 @@ public final class ControllerRuntime implements AutoCloseable {
         new LeaderElection.Listener() {
           @Override
           public void startedLeading() {
+            // Runs first of the leadership listeners: they all see synced informers.
+            awaitSynced();
             enqueueAll("became leader");
           }
 
@@ -81,21 +84,35 @@ public final class ControllerRuntime implements AutoCloseable {
     return informers.stream().allMatch(Informer::hasSynced);
   }
 
-  /** Starts the informers, waits up to {@code syncTimeout} for them, then campaigns. */
+  /**
+   * Starts the informers and campaigns meanwhile (a new leader's work waits for the sync, so the
+   * election's round trips overlap the first lists); the loops' workers start once the informers
+   * have synced, or after {@code syncTimeout}.
+   */
   public void start(Duration syncTimeout) throws InterruptedException {
+    this.syncDeadline = System.nanoTime() + syncTimeout.toNanos();
     informers.forEach(Informer::start);
-    long deadline = System.nanoTime() + syncTimeout.toNanos();
-    while (!synced() && System.nanoTime() < deadline) {
-      Thread.sleep(20); // waiting on an external process: the API server's first lists
-    }
-    if (!synced()) {
+    election.start();
+    if (!awaitSynced()) {
       log.warn("informers not synced after {}: starting anyway, reconciles wait", syncTimeout);
     }
     loops.forEach(l -> l.loop().start());
-    election.start();
     resyncThread = new Thread(this::resyncForever, "controller-resync");
     resyncThread.setDaemon(true);
     resyncThread.start();
+  }
+
+  /** Waits until every informer has listed once, or the sync deadline; whether they have. */
+  private boolean awaitSynced() {
+    while (!synced() && System.nanoTime() < syncDeadline && !closed) {
+      try {
+        Thread.sleep(20); // waiting on an external process: the API server's first lists
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      }
+    }
+    return synced();
   }
 
   private void resyncForever() {

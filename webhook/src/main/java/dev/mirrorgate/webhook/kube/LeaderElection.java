@@ -4,7 +4,13 @@ import io.kubernetes.client.extended.leaderelection.LeaderElectionConfig;
 import io.kubernetes.client.extended.leaderelection.LeaderElector;
 import io.kubernetes.client.extended.leaderelection.resourcelock.LeaseLock;
 import io.kubernetes.client.openapi.ApiClient;
+import io.kubernetes.client.openapi.ApiException;
+import io.kubernetes.client.openapi.apis.CoordinationV1Api;
+import io.kubernetes.client.openapi.models.V1Lease;
+import io.kubernetes.client.openapi.models.V1LeaseSpec;
 import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -15,7 +21,9 @@ import org.slf4j.LoggerFactory;
  * Leader election on a coordination.k8s.io Lease with client-java's {@link LeaderElector}: one
  * replica leads (and writes); the others wait and take over within the lease duration when it stops
  * renewing. A leader that cannot renew within the renew deadline stops leading (its writes are
- * refused from then on, see {@link KubeRest#gated}) and campaigns again.
+ * refused from then on, see {@link KubeRest#gated}) and campaigns again. A leader that is closed (a
+ * rolling update, a drained node) releases the Lease, as client-go's {@code ReleaseOnCancel} does,
+ * so another replica takes over within a retry period instead of a lease duration.
  */
 public final class LeaderElection implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(LeaderElection.class);
@@ -116,6 +124,7 @@ public final class LeaderElection implements AutoCloseable {
 
   @Override
   public void close() {
+    boolean wasLeading = leading.get();
     closed = true;
     LeaderElector current = elector;
     if (current != null) {
@@ -125,5 +134,35 @@ public final class LeaderElection implements AutoCloseable {
       thread.interrupt();
     }
     stopped();
+    if (wasLeading) {
+      release();
+    }
+  }
+
+  /**
+   * Gives the Lease up if this replica still holds it: no holder, a one-second duration (client-go
+   * writes the same), conditional on the version read so a successor's record is never overwritten.
+   */
+  private void release() {
+    CoordinationV1Api api = new CoordinationV1Api(client);
+    try {
+      V1Lease lease = api.readNamespacedLease(leaseName, namespace).execute();
+      V1LeaseSpec spec = lease.getSpec();
+      if (spec == null || !identity.equals(spec.getHolderIdentity())) {
+        return;
+      }
+      OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+      spec.holderIdentity(null).leaseDurationSeconds(1).renewTime(now).acquireTime(now);
+      api.replaceNamespacedLease(leaseName, namespace, lease).execute();
+      log.info("released the lease {}/{} for a successor", namespace, leaseName);
+    } catch (ApiException | RuntimeException e) {
+      log.warn(
+          "could not release the lease {}/{} (a successor waits for it to expire): {}",
+          namespace,
+          leaseName,
+          e instanceof ApiException refused
+              ? refused.getCode() + " " + refused.getMessage()
+              : e.getMessage());
+    }
   }
 }

@@ -44,8 +44,50 @@ class LeaderElectionIT {
     }
   }
 
+  @Test
+  void aClosedLeaderReleasesTheLeaseSoTheNextTakesOverWithinARetryPeriod() throws Exception {
+    String ns = api.createNamespace("release");
+    // A lease far longer than the wait below: only a released Lease can explain the takeover.
+    LeaderElection.Timing slow =
+        new LeaderElection.Timing(
+            Duration.ofSeconds(60), Duration.ofSeconds(40), Duration.ofMillis(300));
+    List<String> events = new CopyOnWriteArrayList<>();
+    LeaderElection a = election(ns, "a", events, slow);
+    LeaderElection b = election(ns, "b", events, slow);
+    try {
+      a.start();
+      await().atMost(Duration.ofSeconds(20)).until(a::isLeader);
+      b.start();
+      await()
+          .during(Duration.ofSeconds(2))
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> a.isLeader() && !b.isLeader());
+
+      long closed = System.nanoTime();
+      a.close();
+      await().atMost(Duration.ofSeconds(15)).until(b::isLeader);
+
+      assertThat(Duration.ofNanos(System.nanoTime() - closed)).isLessThan(Duration.ofSeconds(15));
+      assertThat(
+              new io.kubernetes.client.openapi.apis.CoordinationV1Api(api.client())
+                  .readNamespacedLease("mirrorgate-controller", ns)
+                  .execute()
+                  .getSpec()
+                  .getHolderIdentity())
+          .isEqualTo("b");
+    } finally {
+      a.close();
+      b.close();
+    }
+  }
+
   private static LeaderElection election(String ns, String identity, List<String> events) {
-    return new LeaderElection(api.client(), ns, "mirrorgate-controller", identity, FAST)
+    return election(ns, identity, events, FAST);
+  }
+
+  private static LeaderElection election(
+      String ns, String identity, List<String> events, LeaderElection.Timing timing) {
+    return new LeaderElection(api.client(), ns, "mirrorgate-controller", identity, timing)
         .listener(
             new LeaderElection.Listener() {
               @Override
