@@ -6,8 +6,8 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The rules for core/v1 Events that do not depend on a client: message length and joining, and
- * unique names. Shared by the webhook's {@link EventRecorder} (client-java) and the node agent's
- * own small client.
+ * unique names. Shared by the webhook's {@code dev.mirrorgate.webhook.kube.EventRecorder}
+ * (client-java) and the node agent's own small client.
  */
 public final class EventMessages {
 

@@ -1,6 +1,5 @@
 package dev.mirrorgate.agent.it;
 
-import dev.mirrorgate.common.kube.KubernetesClients;
 import io.kubernetes.client.informer.ResourceEventHandler;
 import io.kubernetes.client.informer.SharedIndexInformer;
 import io.kubernetes.client.informer.SharedInformerFactory;
@@ -8,11 +7,14 @@ import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.openapi.apis.CoreV1Api;
 import io.kubernetes.client.openapi.models.V1ConfigMap;
 import io.kubernetes.client.openapi.models.V1ConfigMapList;
+import io.kubernetes.client.util.ClientBuilder;
+import io.kubernetes.client.util.KubeConfig;
 import java.io.IOException;
+import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
+import java.time.Duration;
 
 /**
  * The alternative measured against the agent's own watch: the node agent ({@code run --mirrors
@@ -25,8 +27,14 @@ import java.util.Map;
 public final class InformerProbe {
 
   public static void main(String[] args) throws Exception {
-    ApiClient client =
-        new KubernetesClients(Map.of("KUBECONFIG", args[0]), Path.of("/nonexistent")).forWatches();
+    ApiClient client;
+    try (Reader kubeconfig = Files.newBufferedReader(Path.of(args[0]))) {
+      // no read timeout: the informer's watches wait for events
+      client =
+          ClientBuilder.kubeconfig(KubeConfig.loadKubeConfig(kubeconfig))
+              .setReadTimeout(Duration.ZERO)
+              .build();
+    }
     CoreV1Api core = new CoreV1Api(client);
     String namespace = args[1];
     String name = args[2];

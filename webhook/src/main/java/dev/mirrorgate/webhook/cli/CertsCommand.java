@@ -1,6 +1,6 @@
 package dev.mirrorgate.webhook.cli;
 
-import dev.mirrorgate.common.kube.KubernetesClients;
+import dev.mirrorgate.webhook.kube.KubernetesClients;
 import io.kubernetes.client.openapi.ApiClient;
 import java.util.function.Supplier;
 import picocli.CommandLine.Command;

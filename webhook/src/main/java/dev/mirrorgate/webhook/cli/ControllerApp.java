@@ -2,7 +2,6 @@ package dev.mirrorgate.webhook.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mirrorgate.certs.store.SecretCertificateSource;
-import dev.mirrorgate.common.kube.KubernetesClients;
 import dev.mirrorgate.webhook.controller.ControllerMetrics;
 import dev.mirrorgate.webhook.controller.ControllerRuntime;
 import dev.mirrorgate.webhook.controller.ControllerServer;
@@ -12,6 +11,7 @@ import dev.mirrorgate.webhook.deploy.PushWindows;
 import dev.mirrorgate.webhook.deploy.intake.PushIntake;
 import dev.mirrorgate.webhook.deploy.intake.PushSink;
 import dev.mirrorgate.webhook.kube.KubeRest;
+import dev.mirrorgate.webhook.kube.KubernetesClients;
 import dev.mirrorgate.webhook.kube.LeaderElection;
 import dev.mirrorgate.webhook.tls.TlsMaterial;
 import dev.mirrorgate.webhook.ui.web.UiServer;

@@ -7,7 +7,7 @@ import dev.mirrorgate.certs.store.CertificateListener;
 import dev.mirrorgate.certs.store.RotationPlanner;
 import dev.mirrorgate.certs.store.SecretCertificateSource;
 import dev.mirrorgate.certs.store.SecretCertificateStore;
-import dev.mirrorgate.common.kube.KubernetesClients;
+import dev.mirrorgate.webhook.kube.KubernetesClients;
 import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.util.Config;
 import java.nio.file.Path;

@@ -4,12 +4,12 @@ import static net.logstash.logback.argument.StructuredArguments.kv;
 
 import dev.mirrorgate.common.kube.ConfigMapRef;
 import dev.mirrorgate.common.kube.ConfigMapSnapshot;
-import dev.mirrorgate.common.kube.SingleConfigMapInformer;
 import dev.mirrorgate.common.mapping.MirrorRule;
 import dev.mirrorgate.common.mirrors.InvalidMirrorsDocumentException;
 import dev.mirrorgate.common.mirrors.Mirror;
 import dev.mirrorgate.common.mirrors.MirrorsDocument;
 import dev.mirrorgate.common.mirrors.MirrorsDocumentParser;
+import dev.mirrorgate.webhook.kube.SingleConfigMapInformer;
 import dev.mirrorgate.webhook.metrics.WebhookMetrics;
 import io.kubernetes.client.openapi.ApiClient;
 import java.util.ArrayList;

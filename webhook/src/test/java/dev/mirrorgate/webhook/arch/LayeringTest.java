@@ -1,12 +1,20 @@
 package dev.mirrorgate.webhook.arch;
 
+import static com.tngtech.archunit.lang.conditions.ArchConditions.onlyHaveDependenciesWhere;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
 import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.Dependency;
 import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import io.kubernetes.client.common.KubernetesObject;
+import io.kubernetes.client.informer.ResourceEventHandler;
+import io.kubernetes.client.openapi.ApiClient;
+import io.kubernetes.client.openapi.ApiException;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** Pure core, thin edges: the layering ARCHITECTURE.md and STYLE.md describe, checked. */
@@ -14,6 +22,9 @@ class LayeringTest {
   private static final JavaClasses CLASSES =
       new ClassFileImporter()
           .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+          // common's test-jar (the KubeApiServer harness, which uses client-java) is a jar, not
+          // test-classes, once packaged
+          .withImportOption(location -> !location.contains("-tests.jar"))
           .importPackages("dev.mirrorgate");
 
   @Test
@@ -25,6 +36,86 @@ class LayeringTest {
         .dependOnClassesThat()
         .resideInAPackage("io.vertx..")
         .check(CLASSES);
+  }
+
+  @Test
+  void commonUsesNoKubernetesClientAndNoHttpStack() {
+    // Both deployables share common; the node agent ships neither client-java nor OkHttp.
+    noClasses()
+        .that()
+        .resideInAPackage("dev.mirrorgate.common..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("io.kubernetes..", "okhttp3..", "io.vertx..")
+        .check(CLASSES);
+  }
+
+  /**
+   * client-java belongs to the Kubernetes layers, {@code webhook.kube} and the certificate store
+   * {@code certs.store}, and to the composition roots in {@code webhook.cli} that build its
+   * clients. Elsewhere only these, each for its reason:
+   *
+   * <ul>
+   *   <li>{@link ResourceEventHandler}, anywhere: the callback type of {@code
+   *       kube.Informer#handler}; with it {@link KubernetesObject}, its type bound, which the
+   *       compiler's bridge methods of a handler of {@code KubeObject} name.
+   *   <li>client-java-extended's rate-limiting work queue in {@code webhook.controller}: a data
+   *       structure (ReconcileLoop), no API traffic.
+   *   <li>{@link ApiClient} and {@link ApiException} in the mapping's two ConfigMap sources: they
+   *       hand the watch client to their {@code kube.SingleConfigMapInformer}, and {@code
+   *       ConfigMapMappingSource} reports what {@code kube.EventRecorder#warning} throws.
+   * </ul>
+   */
+  @Test
+  void clientJavaOnlyInTheKubernetesLayer() {
+    classes()
+        .that()
+        .resideInAnyPackage("dev.mirrorgate.webhook..", "dev.mirrorgate.certs..")
+        .should(
+            onlyHaveDependenciesWhere(
+                DescribedPredicate.describe(
+                    "client-java is used only by the Kubernetes layer, the composition roots and the"
+                        + " named exceptions",
+                    LayeringTest::clientJavaAllowed)))
+        .check(CLASSES);
+  }
+
+  private static final Set<String> KUBERNETES_LAYER_AND_ROOTS =
+      Set.of(
+          "dev.mirrorgate.webhook.kube",
+          "dev.mirrorgate.certs.store",
+          "dev.mirrorgate.webhook.cli");
+
+  private static final Set<String> CONFIGMAP_SOURCES =
+      Set.of(
+          "dev.mirrorgate.webhook.mapping.ConfigMapMappingSource",
+          "dev.mirrorgate.webhook.mapping.MirrorsRulesSource");
+
+  private static boolean clientJavaAllowed(Dependency dependency) {
+    JavaClass target = dependency.getTargetClass().getBaseComponentType();
+    JavaClass origin = dependency.getOriginClass();
+    if (!in(target, "io.kubernetes")) {
+      return true;
+    }
+    if (KUBERNETES_LAYER_AND_ROOTS.stream().anyMatch(layer -> in(origin, layer))) {
+      return true;
+    }
+    if (target.isEquivalentTo(ResourceEventHandler.class)
+        || target.isEquivalentTo(KubernetesObject.class)) {
+      return true;
+    }
+    if (in(origin, "dev.mirrorgate.webhook.controller")
+        && in(target, "io.kubernetes.client.extended.workqueue")) {
+      return true;
+    }
+    String topLevel = origin.getName().split("\\$")[0];
+    return CONFIGMAP_SOURCES.contains(topLevel)
+        && (target.isEquivalentTo(ApiClient.class) || target.isEquivalentTo(ApiException.class));
+  }
+
+  /** Whether {@code c} is in {@code root} or below it. */
+  private static boolean in(JavaClass c, String root) {
+    return c.getPackageName().equals(root) || c.getPackageName().startsWith(root + ".");
   }
 
   @Test

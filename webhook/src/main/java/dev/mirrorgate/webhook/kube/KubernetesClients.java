@@ -1,4 +1,4 @@
-package dev.mirrorgate.common.kube;
+package dev.mirrorgate.webhook.kube;
 
 import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.util.ClientBuilder;
@@ -15,8 +15,9 @@ import java.util.Map;
 /**
  * Builds API clients the way the ecosystem does: the Pod's ServiceAccount when running in a cluster
  * ({@code KUBERNETES_SERVICE_HOST} set and a mounted token), else the kubeconfig named by {@code
- * KUBECONFIG} (its first file), else {@code ~/.kube/config}. Both deployables use this; there is no
- * global client.
+ * KUBECONFIG} (its first file), else {@code ~/.kube/config}. Every command of the webhook jar
+ * ({@code serve}, {@code controller}, {@code certs}) builds its clients here; there is no global
+ * client. (The node agent has its own small client, without client-java.)
  */
 public final class KubernetesClients {
   /** Requests return well within this; watches need no read timeout at all. */

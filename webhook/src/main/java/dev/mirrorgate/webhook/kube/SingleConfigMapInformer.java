@@ -1,5 +1,7 @@
-package dev.mirrorgate.common.kube;
+package dev.mirrorgate.webhook.kube;
 
+import dev.mirrorgate.common.kube.ConfigMapRef;
+import dev.mirrorgate.common.kube.ConfigMapSnapshot;
 import io.kubernetes.client.informer.ResourceEventHandler;
 import io.kubernetes.client.informer.SharedIndexInformer;
 import io.kubernetes.client.informer.SharedInformerFactory;

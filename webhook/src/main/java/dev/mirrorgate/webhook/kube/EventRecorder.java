@@ -1,5 +1,7 @@
-package dev.mirrorgate.common.kube;
+package dev.mirrorgate.webhook.kube;
 
+import dev.mirrorgate.common.kube.EventMessages;
+import dev.mirrorgate.common.kube.InvolvedObject;
 import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.apis.CoreV1Api;

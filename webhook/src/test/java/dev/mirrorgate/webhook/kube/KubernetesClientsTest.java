@@ -1,4 +1,4 @@
-package dev.mirrorgate.common.kube;
+package dev.mirrorgate.webhook.kube;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
