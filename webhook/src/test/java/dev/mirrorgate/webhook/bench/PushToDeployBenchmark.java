@@ -86,6 +86,15 @@ class PushToDeployBenchmark {
   /** Keel listens on this port, always (types.KeelDefaultPort). */
   static final int KEEL_PORT = 9300;
 
+  /** Which phases run (digits 1-5, see above); all by default. */
+  static final String PHASES = System.getProperty("bench.phases", "12345");
+
+  /** Before each mirrorgate stops: NMT (when enabled), heap and class histogram, smaps. */
+  static final boolean DIAGNOSE = Boolean.getBoolean("bench.diagnose");
+
+  /** Replaces the shipped JAVA_TOOL_OPTIONS, to compare flags. */
+  static final String JVM_FLAGS = System.getenv("MIRRORGATE_BENCH_JVM_FLAGS");
+
   static final Duration PATCH_TIMEOUT = Duration.ofSeconds(30);
   static final String TOKEN = "bench-" + java.util.UUID.randomUUID();
   static final String REPOSITORY = "bench/app-%04d";
@@ -200,10 +209,12 @@ class PushToDeployBenchmark {
       keelProcess = startKeel(keel.get(), keelNs, "keel-" + WORKLOADS);
       awaitKeelTracks(WORKLOADS);
     }
-    Map<String, String> rss = new LinkedHashMap<>();
 
     // (1) and (2): Keel beside mirrorgate, --debounce=0 then the default.
     for (String debounce : List.of("0", "default")) {
+      if (!PHASES.contains(debounce.equals("0") ? "1" : "2")) {
+        continue;
+      }
       Process mirrorgate = startMirrorgate("mirrorgate-debounce-" + debounce, debounce);
       String phase = "beside Keel, --debounce " + (debounce.equals("0") ? "0" : "default (500ms)");
       List<String> sides = new ArrayList<>(List.of(mirrorgateNs));
@@ -225,7 +236,7 @@ class PushToDeployBenchmark {
         row(phase, "Keel", "" + WORKLOADS, latencies.get(keelNs), keelProcess);
       }
       scrape(mirrorgate, phase);
-      stopProcess(mirrorgate);
+      stopMirrorgate(mirrorgate, "mirrorgate-debounce-" + debounce);
     }
 
     // (3) mirrorgate alone with its own 1,000.
@@ -234,7 +245,7 @@ class PushToDeployBenchmark {
       deleteDeployments(keelNs, WORKLOADS);
       registry = startRegistry(true, false);
     }
-    {
+    if (PHASES.contains("3")) {
       Process mirrorgate = startMirrorgate("mirrorgate-alone-" + WORKLOADS, "default");
       pushes(WARMUP, List.of(mirrorgateNs), null);
       Map<String, List<Double>> latencies = new LinkedHashMap<>();
@@ -245,12 +256,14 @@ class PushToDeployBenchmark {
           "" + WORKLOADS,
           latencies.get(mirrorgateNs),
           mirrorgate);
-      stopProcess(mirrorgate);
+      stopMirrorgate(mirrorgate, "mirrorgate-alone-" + WORKLOADS);
     }
 
     // (4) 5,000 tracked workloads.
-    createDeployments(mirrorgateNs, WORKLOADS, LARGE, false);
-    {
+    if (PHASES.contains("4") || PHASES.contains("5")) {
+      createDeployments(mirrorgateNs, WORKLOADS, LARGE, false);
+    }
+    if (PHASES.contains("4")) {
       Process mirrorgate = startMirrorgate("mirrorgate-alone-" + LARGE, "default");
       pushes(WARMUP, List.of(mirrorgateNs), null, LARGE);
       Map<String, List<Double>> latencies = new LinkedHashMap<>();
@@ -261,11 +274,11 @@ class PushToDeployBenchmark {
           "" + LARGE,
           latencies.get(mirrorgateNs),
           mirrorgate);
-      stopProcess(mirrorgate);
+      stopMirrorgate(mirrorgate, "mirrorgate-alone-" + LARGE);
     }
 
     // (5) Keel alone on the same 5,000.
-    if (keel.isPresent()) {
+    if (keel.isPresent() && PHASES.contains("5")) {
       registry = startRegistry(false, true);
       Process large = startKeel(keel.get(), mirrorgateNs, "keel-" + LARGE);
       awaitKeelTracks(LARGE);
@@ -321,8 +334,11 @@ class PushToDeployBenchmark {
                 loadAverage(),
                 System.getProperty("java.version")));
     report.append(
-        "mirrorgate: %s controller, env %s.%n"
-            .formatted(JAR.getFileName(), ShippedEnvironment.of(MANIFEST)));
+        "mirrorgate: %s controller, env %s%s.%n"
+            .formatted(
+                JAR.getFileName(),
+                ShippedEnvironment.of(MANIFEST),
+                JVM_FLAGS == null ? "" : ", JAVA_TOOL_OPTIONS replaced by: " + JVM_FLAGS));
     if (keel.isPresent()) {
       report.append("Keel: %s.%n".formatted(keel.get()));
     }
@@ -585,6 +601,9 @@ class PushToDeployBenchmark {
             .redirectOutput(OUT.resolve(name + ".out").toFile())
             .redirectError(OUT.resolve(name + ".log").toFile());
     builder.environment().putAll(ShippedEnvironment.of(MANIFEST));
+    if (JVM_FLAGS != null) {
+      builder.environment().put("JAVA_TOOL_OPTIONS", JVM_FLAGS);
+    }
     builder.environment().put("POD_NAME", name);
     Process process = builder.start();
     processes.add(process);
@@ -700,6 +719,34 @@ class PushToDeployBenchmark {
                   && queued.find()
                   && Double.parseDouble(queued.group(1)) == 0;
             });
+  }
+
+  private void stopMirrorgate(Process mirrorgate, String name) throws Exception {
+    if (DIAGNOSE) {
+      diagnose(mirrorgate, name);
+    }
+    stopProcess(mirrorgate);
+  }
+
+  /** What the process holds: NMT (when on), heap, metaspace, classes, the kernel's view. */
+  private void diagnose(Process process, String name) throws Exception {
+    String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
+    StringBuilder out = new StringBuilder();
+    for (List<String> command :
+        List.of(
+            List.of("VM.native_memory", "summary"),
+            List.of("GC.heap_info"),
+            List.of("VM.metaspace"),
+            List.of("GC.class_histogram"),
+            List.of("Thread.print"))) {
+      List<String> full = new ArrayList<>(List.of(jcmd, Long.toString(process.pid())));
+      full.addAll(command);
+      out.append("### ").append(String.join(" ", command)).append('\n');
+      out.append(procs.run(full, Map.of("JAVA_TOOL_OPTIONS", "")).output()).append('\n');
+    }
+    out.append("### smaps_rollup\n")
+        .append(Files.readString(Path.of("/proc", Long.toString(process.pid()), "smaps_rollup")));
+    Files.writeString(OUT.resolve(name + "-diagnose.txt"), out);
   }
 
   private void stopProcess(Process process) throws InterruptedException {
