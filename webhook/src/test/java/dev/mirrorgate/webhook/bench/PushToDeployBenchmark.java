@@ -92,6 +92,12 @@ class PushToDeployBenchmark {
   /** Before each mirrorgate stops: NMT (when enabled), heap and class histogram, smaps. */
   static final boolean DIAGNOSE = Boolean.getBoolean("bench.diagnose");
 
+  /**
+   * Where Keel keeps its SQLite database (its audit log and approvals); the run's temporary
+   * directory by default (this VM's ext4), e.g. /dev/shm to see what its disk writes cost.
+   */
+  static final String KEEL_DATA = System.getProperty("bench.keelData", "");
+
   /** Replaces the shipped JAVA_TOOL_OPTIONS, to compare flags. */
   static final String JVM_FLAGS = System.getenv("MIRRORGATE_BENCH_JVM_FLAGS");
 
@@ -123,6 +129,9 @@ class PushToDeployBenchmark {
   private String mirrorgateNs;
   private final List<Double> skopeoMillis = new ArrayList<>();
 
+  /** Directories made outside the run's temporary directory, removed after it. */
+  private final List<Path> elsewhere = new ArrayList<>();
+
   @AfterEach
   void stop() {
     processes.forEach(
@@ -138,6 +147,13 @@ class PushToDeployBenchmark {
         });
     if (procs != null) {
       procs.close();
+    }
+    for (Path path : elsewhere) {
+      try (var files = Files.walk(path)) {
+        files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      } catch (IOException e) {
+        System.err.println("[PushToDeployBenchmark] not removed: " + path + ": " + e);
+      }
     }
   }
 
@@ -340,7 +356,10 @@ class PushToDeployBenchmark {
                 ShippedEnvironment.of(MANIFEST),
                 JVM_FLAGS == null ? "" : ", JAVA_TOOL_OPTIONS replaced by: " + JVM_FLAGS));
     if (keel.isPresent()) {
-      report.append("Keel: %s.%n".formatted(keel.get()));
+      report.append(
+          "Keel: %s, its database in %s.%n"
+              .formatted(
+                  keel.get(), KEEL_DATA.isEmpty() ? "the run's temporary directory" : KEEL_DATA));
     }
     report.append(
         ("%d Deployments per tool, each following its own repository of one registry; %d warm-up"
@@ -653,7 +672,14 @@ class PushToDeployBenchmark {
       throw new IllegalStateException(
           "port " + KEEL_PORT + " is taken: Keel always listens there; stop what holds it", e);
     }
-    Path data = Files.createDirectories(dir.resolve(name + "-data"));
+    Path data =
+        Files.createDirectories(
+            KEEL_DATA.isEmpty()
+                ? dir.resolve(name + "-data")
+                : Files.createTempDirectory(Path.of(KEEL_DATA), name + "-data"));
+    if (!KEEL_DATA.isEmpty()) {
+      elsewhere.add(data);
+    }
     Map<String, String> env = new LinkedHashMap<>();
     env.put("AUTH_MODE", "external-proxy");
     env.put("XDG_DATA_HOME", data.toString());
