@@ -1,5 +1,7 @@
 package dev.mirrorgate.webhook.kube;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -78,7 +80,11 @@ public final class KubeRest {
     return list(resource, query, resourceVersion, UnaryOperator.identity());
   }
 
-  /** Like {@link #list(ApiResource, ListQuery, String)}, keeping each item as projected. */
+  /**
+   * Like {@link #list(ApiResource, ListQuery, String)}, keeping each item as projected. The answer
+   * is read as a stream, one item at a time, each projected as soon as it is read: a list of 5,000
+   * Deployments (~20 MB of JSON) never exists as one tree, which took more than a 96 MiB heap.
+   */
   public KubeObjectList list(
       ApiResource resource,
       ListQuery query,
@@ -89,18 +95,61 @@ public final class KubeRest {
     if (resourceVersion != null) {
       params.add(new Pair("resourceVersion", resourceVersion));
     }
-    JsonNode list = send("GET", resource.collectionPath(query.namespace()), params, null, null);
+    String path = resource.collectionPath(query.namespace());
+    Call call = call("GET", path, params, null, null);
+    try (Response response = call.execute()) {
+      if (!response.isSuccessful()) {
+        throw failure("GET " + path, response);
+      }
+      ResponseBody body = response.body();
+      if (body == null) {
+        throw new KubeException(0, "GET " + path + ": the API server answered without a body");
+      }
+      return readList(resource, body.byteStream(), projection);
+    } catch (IOException e) {
+      throw new KubeException("GET " + path + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** A list answer, read item by item; fields other than these are skipped unread. */
+  private KubeObjectList readList(
+      ApiResource resource, java.io.InputStream in, UnaryOperator<ObjectNode> projection)
+      throws IOException, KubeException {
+    String apiVersion = resource.apiVersion();
+    String kind = resource.kind() + "List";
+    String listVersion = null;
     List<KubeObject> items = new ArrayList<>();
-    for (JsonNode item : list.path("items")) {
-      if (item instanceof ObjectNode object) {
-        items.add(new KubeObject(projection.apply(object)));
+    try (JsonParser parser = json.createParser(in)) {
+      if (parser.nextToken() != JsonToken.START_OBJECT) {
+        throw new KubeException(0, "the API server answered a list with " + parser.currentToken());
+      }
+      while (parser.nextToken() == JsonToken.FIELD_NAME) {
+        String field = parser.currentName();
+        JsonToken value = parser.nextToken();
+        switch (field) {
+          case "apiVersion" -> apiVersion = parser.getValueAsString(apiVersion);
+          case "kind" -> kind = parser.getValueAsString(kind);
+          case "metadata" -> {
+            JsonNode metadata = parser.readValueAsTree();
+            listVersion = metadata.path("resourceVersion").asText(null);
+          }
+          case "items" -> {
+            if (value == JsonToken.START_ARRAY) {
+              while (parser.nextToken() != JsonToken.END_ARRAY) {
+                JsonNode item = parser.readValueAsTree();
+                if (item instanceof ObjectNode object) {
+                  items.add(new KubeObject(projection.apply(object)));
+                }
+              }
+            } else {
+              parser.skipChildren();
+            }
+          }
+          default -> parser.skipChildren();
+        }
       }
     }
-    return new KubeObjectList(
-        list.path("apiVersion").asText(resource.apiVersion()),
-        list.path("kind").asText(resource.kind() + "List"),
-        list.path("metadata").path("resourceVersion").asText(null),
-        items);
+    return new KubeObjectList(apiVersion, kind, listVersion, items);
   }
 
   /**

@@ -89,6 +89,43 @@ class KubeRestIT {
   }
 
   @Test
+  void aProjectedListIsReadItemByItemAndKeepsOnlyTheProjection() throws Exception {
+    String ns = api.createNamespace("stream");
+    for (int i = 0; i < 120; i++) {
+      ObjectNode cm = configMap(ns, "cm-%03d".formatted(i), "v" + i);
+      cm.with("data").put("bulk", "x".repeat(2_000));
+      rest().create(ApiResource.CONFIG_MAPS, cm);
+    }
+    List<String> projected = new CopyOnWriteArrayList<>();
+    KubeObjectList list =
+        rest()
+            .list(
+                ApiResource.CONFIG_MAPS,
+                ListQuery.in(ns),
+                null,
+                item -> {
+                  projected.add(item.at("/metadata/name").asText());
+                  item.with("data").remove("bulk");
+                  item.with("metadata").remove("managedFields");
+                  return item;
+                });
+
+    assertThat(projected).hasSize(120).doesNotHaveDuplicates();
+    assertThat(list.getItems()).hasSize(120);
+    assertThat(list.getItems().get(7).name()).isEqualTo("cm-007");
+    assertThat(list.getItems().get(7).node().at("/data/key").asText()).isEqualTo("v7");
+    assertThat(list.getItems()).allSatisfy(cm -> assertThat(cm.node().at("/data/bulk")).isEmpty());
+    assertThat(list.getKind()).isEqualTo("ConfigMapList");
+    assertThat(list.getApiVersion()).isEqualTo("v1");
+    assertThat(list.getMetadata().getResourceVersion()).isNotBlank();
+    assertThat(
+            rest()
+                .list(ApiResource.CONFIG_MAPS, ListQuery.in("no-such-namespace"), null)
+                .getItems())
+        .isEmpty();
+  }
+
+  @Test
   void aClosedGateSendsNoWrite() throws Exception {
     String ns = api.createNamespace("gate");
     AtomicBoolean leader = new AtomicBoolean(false);
