@@ -7,6 +7,7 @@ import dev.mirrorgate.agent.kube.KubeEndpoint;
 import dev.mirrorgate.agent.run.AgentMetrics;
 import dev.mirrorgate.agent.run.ApplyLoop;
 import dev.mirrorgate.agent.run.ConfigMapMirrorsSource;
+import dev.mirrorgate.agent.run.DocumentRules;
 import dev.mirrorgate.agent.run.FileMirrorsSource;
 import dev.mirrorgate.agent.run.HealthServer;
 import dev.mirrorgate.agent.run.MirrorsSource;
@@ -92,6 +93,15 @@ public final class RunCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    AgentMetrics metrics = new AgentMetrics();
+    // A thread that dies is a failure like any other: a log line, a metric, and /healthz.
+    Thread.setDefaultUncaughtExceptionHandler(
+        (thread, e) -> {
+          String error = e instanceof OutOfMemoryError ? e.toString() : String.valueOf(e);
+          metrics.internalError(thread.getName() + ": " + error);
+          log.error("internal error", "thread", thread.getName(), "error", error);
+        });
+    DocumentRules rules = node.documentRules(System.getenv());
     MirrorsSource mirrors;
     String from;
     if (source.configMap != null) {
@@ -107,15 +117,14 @@ public final class RunCommand implements Callable<Integer> {
       log.info("Kubernetes API", "server", endpoint.server(), "from", endpoint.description());
       EventWriter events =
           new EventWriter(endpoint, COMPONENT, nodeName(System.getenv()), Clock.systemUTC());
-      mirrors = new ConfigMapMirrorsSource(endpoint, ref[0], ref[1], events, log);
+      mirrors = new ConfigMapMirrorsSource(endpoint, ref[0], ref[1], events, rules, metrics, log);
       from = "configmap " + source.configMap;
     } else {
       Path file = source.file.toAbsolutePath();
-      mirrors = new FileMirrorsSource(file);
+      mirrors = new FileMirrorsSource(file, rules);
       from = file.toString();
     }
     NodeAgent agent = node.agent(log);
-    AgentMetrics metrics = new AgentMetrics();
     CountDownLatch stop = new CountDownLatch(1);
     try (HealthServer health =
             new HealthServer(new InetSocketAddress(healthAddress, healthPort), metrics);
@@ -127,7 +136,9 @@ public final class RunCommand implements Callable<Integer> {
           "mirrors",
           from,
           "healthPort",
-          health.port());
+          health.port(),
+          "nodeNames",
+          rules.nodeNames());
       Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
       loop.start();
       stop.await();

@@ -39,6 +39,9 @@ public final class ConfigMapWatcher implements AutoCloseable {
 
     /** The ConfigMap does not exist (never created, or deleted). */
     void absent();
+
+    /** A list or watch failed with {@code error}; it is retried. */
+    default void failed(String error) {}
   }
 
   static final Duration MIN_BACKOFF = Duration.ofMillis(200);
@@ -104,18 +107,20 @@ public final class ConfigMapWatcher implements AutoCloseable {
             "reason",
             e.getMessage());
         resourceVersion = null;
-      } catch (IOException | RuntimeException e) {
+      } catch (Throwable e) { // an OutOfMemoryError too: the watch must outlive it, and retry
         if (closed) {
           return;
         }
+        String error = e instanceof Error ? e.toString() : String.valueOf(e.getMessage());
         log.warn(
             "ConfigMap watch failed; retrying",
             "configMap",
             namespace + "/" + name,
             "error",
-            String.valueOf(e.getMessage()),
+            error,
             "retryMs",
             backoff.toMillis());
+        listener.failed(error);
         pause(backoff);
         backoff = next(backoff);
         // After an error we cannot know whether we missed a deletion; relist to be sure.

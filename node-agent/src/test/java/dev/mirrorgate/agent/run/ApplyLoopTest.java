@@ -60,7 +60,8 @@ class ApplyLoopTest {
     NodeAgent agent =
         new NodeAgent(
             root, new PosixFileOps(), () -> EnumSet.of(Output.HOSTS, Output.CONTAINERD), log);
-    MirrorsSource file = new FileMirrorsSource(mirrorsFile);
+    MirrorsSource file =
+        new FileMirrorsSource(mirrorsFile, DocumentRules.forNode(java.util.Set.of()));
     MirrorsSource source = // the file, and what the loop reports back to it
         new MirrorsSource() {
           @Override
