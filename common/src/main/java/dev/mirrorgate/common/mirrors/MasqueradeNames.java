@@ -78,13 +78,16 @@ public final class MasqueradeNames {
 
   /** A label inet_aton reads as a number: decimal, octal ({@code 0...}) or hex ({@code 0x...}). */
   private static boolean isNumeric(String label) {
-    if (label.startsWith("0x")) {
-      return label.length() == 2 || label.substring(2).chars().allMatch(MasqueradeNames::isHex);
+    boolean hex = label.startsWith("0x");
+    if (label.isEmpty()) {
+      return false;
     }
-    return !label.isEmpty() && label.chars().allMatch(Character::isDigit);
-  }
-
-  private static boolean isHex(int c) {
-    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+    for (int i = hex ? 2 : 0; i < label.length(); i++) {
+      char c = label.charAt(i);
+      if (!(c >= '0' && c <= '9') && !(hex && c >= 'a' && c <= 'f')) {
+        return false;
+      }
+    }
+    return true;
   }
 }

@@ -3,7 +3,9 @@ package dev.mirrorgate.common.mirrors;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import dev.mirrorgate.common.json.PlainValues;
 import java.io.IOException;
 import java.io.Reader;
@@ -35,8 +37,15 @@ public final class MirrorsDocumentParser {
   private static final String PEM_BEGIN = "-----BEGIN CERTIFICATE-----";
   private static final String PEM_END = "-----END CERTIFICATE-----";
 
-  /** Jackson's streaming YAML parser: no jackson-databind in the node agent, no document tree. */
-  private static final YAMLFactory YAML = new YAMLFactory();
+  /**
+   * Jackson's streaming YAML parser: no jackson-databind in the node agent, no document tree. The
+   * reader given to {@link #parse(Reader)} is the caller's to close.
+   */
+  private static final YAMLFactory YAML =
+      YAMLFactory.builder()
+          .disable(StreamReadFeature.AUTO_CLOSE_SOURCE)
+          .enable(YAMLParser.Feature.EMPTY_STRING_AS_NULL) // "mirrors:" is no mirrors
+          .build();
 
   /** At most this many errors are listed; the rest are counted. */
   static final int MAX_ERRORS = 100;
@@ -63,7 +72,11 @@ public final class MirrorsDocumentParser {
   /** This parser for the node called {@code names}: no masquerade may be one of them. */
   public MirrorsDocumentParser forNode(Set<String> names) {
     Set<String> all = new java.util.HashSet<>(nodeNames);
-    names.stream().filter(n -> n != null && !n.isBlank()).map(String::strip).forEach(all::add);
+    for (String n : names) {
+      if (n != null && !n.isBlank()) {
+        all.add(n.strip());
+      }
+    }
     return new MirrorsDocumentParser(source, all, maxMirrors);
   }
 
@@ -76,7 +89,7 @@ public final class MirrorsDocumentParser {
     return parse(new StringReader(text));
   }
 
-  /** Parses the document {@code text} yields, reading it once, as a stream. */
+  /** Parses the document {@code text} yields, reading it once, as a stream; does not close it. */
   public MirrorsDocument parse(Reader text) throws InvalidMirrorsDocumentException {
     Errors errors = new Errors();
     List<Mirror> mirrors = new ArrayList<>();
@@ -214,10 +227,12 @@ public final class MirrorsDocumentParser {
     }
     URI endpoint = endpoint(item, at, errors);
     Optional<String> masquerade = optionalString(item, "masquerade", at, errors);
-    masquerade.ifPresent(
-        m ->
-            MasqueradeNames.problem(m, nodeNames)
-                .ifPresent(problem -> errors.add(at + ".masquerade: " + problem)));
+    if (masquerade.isPresent()) {
+      Optional<String> problem = MasqueradeNames.problem(masquerade.get(), nodeNames);
+      if (problem.isPresent()) {
+        errors.add(at + ".masquerade: " + problem.get());
+      }
+    }
     Optional<String> address = optionalString(item, "address", at, errors);
     address.ifPresent(
         a -> {

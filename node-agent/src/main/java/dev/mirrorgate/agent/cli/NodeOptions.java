@@ -15,6 +15,7 @@ import java.util.EnumSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import picocli.CommandLine.Option;
 
@@ -68,11 +69,15 @@ public final class NodeOptions {
       names.add(node.strip());
     }
     try {
-      root.ops()
-          .read(root.resolve("etc/hostname", true), 4096)
-          .map(b -> new String(b, StandardCharsets.UTF_8).lines().findFirst().orElse("").strip())
-          .filter(h -> !h.isEmpty())
-          .ifPresent(names::add);
+      Optional<byte[]> file = root.ops().read(root.resolve("etc/hostname", true), 4096);
+      if (file.isPresent()) {
+        String text = new String(file.get(), StandardCharsets.UTF_8);
+        int nl = text.indexOf('\n');
+        String host = (nl < 0 ? text : text.substring(0, nl)).strip();
+        if (!host.isEmpty()) {
+          names.add(host);
+        }
+      }
     } catch (IOException e) {
       // no readable /etc/hostname: NODE_NAME is what there is
     }

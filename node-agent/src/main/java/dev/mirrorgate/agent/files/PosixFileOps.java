@@ -515,7 +515,7 @@ public final class PosixFileOps implements FileOps {
           continue;
         }
         byte[] token =
-            (ProcessHandle.current().pid() + " " + ThreadLocalRandom.current().nextLong() + "\n")
+            (System.nanoTime() + " " + ThreadLocalRandom.current().nextLong() + "\n")
                 .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
         ch.truncate(0);
         ch.write(ByteBuffer.wrap(token), 0);

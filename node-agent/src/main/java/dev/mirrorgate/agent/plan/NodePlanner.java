@@ -27,8 +27,15 @@ public final class NodePlanner {
    * registries.conf drop-in. What a state file may list.
    */
   public static boolean ownsFile(String rel) {
-    return rel.equals(RegistriesConfRenderer.DROP_IN)
-        || OWNED_DIRECTORIES.stream().anyMatch(d -> rel.startsWith(d) && rel.length() > d.length());
+    if (rel.equals(RegistriesConfRenderer.DROP_IN)) {
+      return true;
+    }
+    for (String d : OWNED_DIRECTORIES) {
+      if (rel.startsWith(d) && rel.length() > d.length()) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The directories whose entries the agent writes (each host's directory below them). */
@@ -42,7 +49,11 @@ public final class NodePlanner {
     // mirror, and usually one CA for every mirror.
     Map<String, byte[]> cas = new HashMap<>();
     for (Mirror m : doc.mirrors()) {
-      byte[] ca = cas.computeIfAbsent(m.caBundle(), c -> c.getBytes(StandardCharsets.UTF_8));
+      byte[] ca = cas.get(m.caBundle());
+      if (ca == null) {
+        ca = m.caBundle().getBytes(StandardCharsets.UTF_8);
+        cas.put(m.caBundle(), ca);
+      }
       if (m.masquerade().isPresent() && m.address().isPresent()) {
         hosts.add(new HostsEntry(m.address().get(), m.masquerade().get()));
       }

@@ -388,7 +388,11 @@ public final class NodeWriter {
   }
 
   private List<String> relative(List<Path> created) {
-    return created.stream().map(p -> root.path().relativize(p).toString()).toList();
+    List<String> out = new ArrayList<>(created.size());
+    for (Path p : created) {
+      out.add(root.path().relativize(p).toString());
+    }
+    return out;
   }
 
   /**

@@ -39,12 +39,21 @@ final class StateCheck {
       Optional<String> p = HostRoot.problem(d);
       if (p.isPresent()) {
         out.add(entry("directories", d) + p.get());
-      } else if (DIRECTORY_ROOTS.stream()
-          .noneMatch(r -> r.equals(d) || r.startsWith(d + "/") || d.startsWith(r + "/"))) {
+      } else if (!createdByTheAgent(d)) {
         out.add(entry("directories", d) + "is not a directory the agent creates");
       }
     }
     return out;
+  }
+
+  /** One of {@link #DIRECTORY_ROOTS}, on the way to one, or below one. */
+  private static boolean createdByTheAgent(String d) {
+    for (String r : DIRECTORY_ROOTS) {
+      if (r.equals(d) || r.startsWith(d + "/") || d.startsWith(r + "/")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static Optional<String> file(String list, String rel) {
