@@ -61,6 +61,7 @@ public final class ApplyLoop implements AutoCloseable {
   private boolean stateSeen;
   private List<String> lastSourceError;
   private boolean capLogged;
+  private volatile boolean retryScheduled;
   private String lastWatchError;
 
   public ApplyLoop(
@@ -124,6 +125,9 @@ public final class ApplyLoop implements AutoCloseable {
       if (metrics.isStopped()) {
         return;
       }
+      if (reason.equals("watch") && retryScheduled) {
+        return; // a failed apply's own writes (its state) must not retry it at once, forever
+      }
       List<String> newlyRejected = new ArrayList<>();
       MirrorsDocument doc = load(newlyRejected);
       if (doc != null) {
@@ -135,6 +139,25 @@ public final class ApplyLoop implements AutoCloseable {
     } catch (Throwable t) {
       internal("apply loop", t);
     }
+  }
+
+  /**
+   * Retries a failed apply after 1 s, 2 s, 4 s... (at most the resync interval); until then only a
+   * new document or the resync triggers an apply, not the drift watch.
+   */
+  private void scheduleRetry(int failedInARow) {
+    if (retryScheduled) {
+      return;
+    }
+    retryScheduled = true;
+    long delay = Math.min(interval.toMillis(), 1000L << Math.min(failedInARow - 1, 16));
+    executor.schedule(
+        () -> {
+          retryScheduled = false;
+          trigger("retry");
+        },
+        delay,
+        TimeUnit.MILLISECONDS);
   }
 
   /** The current document, or the last good one when it is refused (then adds the errors). */
@@ -216,6 +239,7 @@ public final class ApplyLoop implements AutoCloseable {
     } catch (Throwable e) { // node files, a refused state, an OutOfMemoryError: never silent
       String error = describe(e);
       int inARow = metrics.applyFailed(clock.instant(), error);
+      scheduleRetry(inARow);
       log.error(
           "apply failed",
           "trigger",

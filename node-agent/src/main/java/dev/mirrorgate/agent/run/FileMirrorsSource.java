@@ -79,6 +79,9 @@ public final class FileMirrorsSource implements MirrorsSource {
     private final CRC32C crc = new CRC32C();
     private long count;
     private boolean content;
+    // The end once seen stays the end: the checksum covers exactly the bytes the parser had, even
+    // if a writer appends to the file meanwhile.
+    private boolean ended;
 
     Bytes(InputStream in, long max) {
       super(in);
@@ -94,7 +97,11 @@ public final class FileMirrorsSource implements MirrorsSource {
 
     @Override
     public int read(byte[] b, int off, int len) throws IOException {
+      if (ended) {
+        return -1;
+      }
       int n = super.read(b, off, len);
+      ended = n < 0;
       if (n > 0) {
         count += n;
         if (count > max) {
