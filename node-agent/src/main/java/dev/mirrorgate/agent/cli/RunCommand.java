@@ -77,6 +77,9 @@ public final class RunCommand implements Callable<Integer> {
     this.log = log;
   }
 
+  /** What /healthz says of a thread that died while even a message could not be allocated. */
+  static final String INTERNAL_ERROR = "a thread of the agent died (out of memory)";
+
   /** How the agent signs its Kubernetes Events. */
   static final String COMPONENT = "mirrorgate-node-agent";
 
@@ -97,9 +100,13 @@ public final class RunCommand implements Callable<Integer> {
     // A thread that dies is a failure like any other: a log line, a metric, and /healthz.
     Thread.setDefaultUncaughtExceptionHandler(
         (thread, e) -> {
-          String error = e instanceof OutOfMemoryError ? e.toString() : String.valueOf(e);
-          metrics.internalError(thread.getName() + ": " + error);
-          log.error("internal error", "thread", thread.getName(), "error", error);
+          try {
+            String error = thread.getName() + ": " + e;
+            metrics.internalError(error);
+            log.error("internal error", "thread", thread.getName(), "error", String.valueOf(e));
+          } catch (Throwable again) { // out of memory still: a constant, and no log line
+            metrics.internalError(INTERNAL_ERROR);
+          }
         });
     DocumentRules rules = node.documentRules(System.getenv());
     MirrorsSource mirrors;

@@ -58,18 +58,27 @@ public final class HostsFile {
   public record Layout(
       long size, boolean hasBlock, int lastByte, boolean endsWithEndMarker, BitSet pairedBegins) {}
 
-  /** A hosts file longer than the caller accepts; reading stopped there. */
+  /** A hosts file longer than the caller accepts. */
   public static final class TooLargeException extends IOException {
     public TooLargeException(long maxBytes) {
-      super("larger than " + maxBytes + " bytes");
+      super("larger than " + maxBytes + " bytes (not counting the agent's block)");
     }
   }
 
-  /** Reads a hosts file once; stops with {@link TooLargeException} beyond {@code maxBytes}. */
+  /**
+   * Reads a hosts file once; {@link TooLargeException} when its own lines (every byte but the
+   * agent's blocks and markers, which a merge drops) are more than {@code maxBytes}, so that a file
+   * at the limit can still be given its block and have it taken out. Reading stops at twice the
+   * limit.
+   */
   public static Layout scan(InputStream in, long maxBytes) throws IOException {
     Scanner s = new Scanner(maxBytes);
     lines(in, s);
-    return s.layout();
+    Layout layout = s.layout();
+    if (layout.size() - s.dropped > maxBytes) {
+      throw new TooLargeException(maxBytes);
+    }
+    return layout;
   }
 
   /**
@@ -118,7 +127,8 @@ public final class HostsFile {
 
   /** Receives a file line by line: markers whole, every other byte in order, in pieces. */
   private interface LineSink {
-    void marker(Marker marker) throws IOException;
+    /** A marker line of {@code length} bytes. */
+    void marker(Marker marker, int length) throws IOException;
 
     void text(byte[] buf, int off, int len) throws IOException;
 
@@ -178,9 +188,9 @@ public final class HostsFile {
       to--;
     }
     if (java.util.Arrays.equals(line, from, to, BEGIN_BYTES, 0, BEGIN_BYTES.length)) {
-      sink.marker(Marker.BEGIN);
+      sink.marker(Marker.BEGIN, len);
     } else if (java.util.Arrays.equals(line, from, to, END_BYTES, 0, END_BYTES.length)) {
-      sink.marker(Marker.END);
+      sink.marker(Marker.END, len);
     } else {
       sink.text(line, 0, len);
     }
@@ -208,6 +218,9 @@ public final class HostsFile {
     private int last = -1;
     private int begins;
     private int openBegin = -1;
+    private int openBeginLength;
+    private long openBytes; // of the lines after the open BEGIN
+    long dropped; // bytes a merge leaves out: the agent's blocks and markers
     // The last END_BYTES.length bytes up to the last non-space byte, and the spaces after it.
     private final byte[] tail = new byte[END_BYTES.length];
     private int tailLen;
@@ -221,7 +234,7 @@ public final class HostsFile {
     @Override
     public void bytes(byte[] buf, int off, int len) throws IOException {
       size += len;
-      if (size > maxBytes) {
+      if (size > 2 * maxBytes && maxBytes < Long.MAX_VALUE / 2) {
         throw new TooLargeException(maxBytes);
       }
       for (int i = off; i < off + len; i++) {
@@ -252,19 +265,36 @@ public final class HostsFile {
     }
 
     @Override
-    public void marker(Marker marker) {
+    public void marker(Marker marker, int length) {
       if (marker == Marker.BEGIN) {
+        if (openBegin >= 0) {
+          dropped += openBeginLength; // an unterminated BEGIN: only its own line goes
+        }
         openBegin = begins++;
-      } else if (openBegin >= 0) {
-        paired.set(openBegin);
-        openBegin = -1;
+        openBeginLength = length;
+        openBytes = 0;
+      } else {
+        dropped += length; // an END: of a block, or stray
+        if (openBegin >= 0) {
+          paired.set(openBegin);
+          dropped += openBeginLength + openBytes;
+          openBegin = -1;
+        }
       }
     }
 
     @Override
-    public void text(byte[] buf, int off, int len) {}
+    public void text(byte[] buf, int off, int len) {
+      if (openBegin >= 0) {
+        openBytes += len;
+      }
+    }
 
     Layout layout() {
+      if (openBegin >= 0) {
+        dropped += openBeginLength;
+        openBegin = -1;
+      }
       boolean endsWithEnd = tailLen == tail.length && java.util.Arrays.equals(tail, END_BYTES);
       return new Layout(size, begins > 0, last, endsWithEnd, paired);
     }
@@ -304,7 +334,7 @@ public final class HostsFile {
     }
 
     @Override
-    public void marker(Marker marker) throws IOException {
+    public void marker(Marker marker, int length) throws IOException {
       if (marker == Marker.BEGIN) {
         if (skipping) {
           throw changed();

@@ -56,7 +56,16 @@ public final class ApplyLoop implements AutoCloseable {
   /** The most directories watched for drift. */
   static final int MAX_WATCHED = 512;
 
-  private MirrorsDocument lastApplied;
+  /**
+   * The last good document: the newest one the source gave without an error, applied or being
+   * applied. It replaces the one before as soon as it is read, so that two large documents are not
+   * held during an apply.
+   */
+  private MirrorsDocument lastGood;
+
+  /** {@link MirrorsDocument#hashCode} of the document of the last successful apply. */
+  private int appliedHash;
+
   private boolean appliedOnce;
   private boolean stateSeen;
   private List<String> lastSourceError;
@@ -125,8 +134,9 @@ public final class ApplyLoop implements AutoCloseable {
       if (metrics.isStopped()) {
         return;
       }
-      if (reason.equals("watch") && retryScheduled) {
-        return; // a failed apply's own writes (its state) must not retry it at once, forever
+      if ((reason.equals("watch") || reason.equals("periodic")) && retryScheduled) {
+        return; // after a failure, retries keep their pace: not at once (its own state write
+        // would trigger the watch, forever), not twice as often with the resync
       }
       List<String> newlyRejected = new ArrayList<>();
       MirrorsDocument doc = load(newlyRejected);
@@ -143,7 +153,7 @@ public final class ApplyLoop implements AutoCloseable {
 
   /**
    * Retries a failed apply after 1 s, 2 s, 4 s... (at most the resync interval); until then only a
-   * new document or the resync triggers an apply, not the drift watch.
+   * new document triggers an apply, not the drift watch nor the resync.
    */
   private void scheduleRetry(int failedInARow) {
     if (retryScheduled) {
@@ -166,6 +176,7 @@ public final class ApplyLoop implements AutoCloseable {
       MirrorsDocument doc = source.load();
       lastSourceError = null;
       metrics.documentAccepted();
+      lastGood = doc;
       return doc;
     } catch (InvalidMirrorsDocumentException e) {
       refused("invalid mirrors document; keeping the last good one", e.errors(), newlyRejected);
@@ -182,7 +193,7 @@ public final class ApplyLoop implements AutoCloseable {
           List.of("out of memory while reading it (" + e.getMessage() + ")"),
           newlyRejected);
     }
-    return lastApplied;
+    return lastGood;
   }
 
   /** Logs and counts a refusal once per distinct list of errors. */
@@ -208,13 +219,13 @@ public final class ApplyLoop implements AutoCloseable {
         return;
       }
       ApplyReport report = applied.get();
-      boolean drift = report.changed() && doc.equals(lastApplied);
+      boolean drift = report.changed() && appliedOnce && doc.hashCode() == appliedHash;
       Instant now = clock.instant();
       metrics.applied(now, doc.mirrors().size(), report.written().size(), drift, tookMicros);
       if (drift) {
         log.info("drift repaired", "trigger", reason, "written", report.written());
       }
-      lastApplied = doc;
+      appliedHash = doc.hashCode();
       stateSeen = agent.hasState();
       if (!appliedOnce) {
         appliedOnce = true;

@@ -112,10 +112,13 @@ class HostsFileTest {
     assertThat(layout.hasBlock()).isTrue();
     assertThat(layout.endsWithEndMarker()).isTrue();
     assertThat(layout.lastByte()).isEqualTo('\n');
+    // the limit is on the file's own lines ("a\n", "\n"): the agent's block does not count
+    assertThat(HostsFile.scan(new java.io.ByteArrayInputStream(file), 3).size())
+        .isEqualTo(file.length);
     org.assertj.core.api.Assertions.assertThatThrownBy(
-            () -> HostsFile.scan(new java.io.ByteArrayInputStream(file), file.length - 1))
+            () -> HostsFile.scan(new java.io.ByteArrayInputStream(file), 2))
         .isInstanceOf(HostsFile.TooLargeException.class)
-        .hasMessage("larger than " + (file.length - 1) + " bytes");
+        .hasMessage("larger than 2 bytes (not counting the agent's block)");
   }
 
   @ParameterizedTest(name = "{0}")
