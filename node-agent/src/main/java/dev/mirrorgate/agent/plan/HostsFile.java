@@ -69,7 +69,7 @@ public final class HostsFile {
    * Reads a hosts file once; {@link TooLargeException} when its own lines (every byte but the
    * agent's blocks and markers, which a merge drops) are more than {@code maxBytes}, so that a file
    * at the limit can still be given its block and have it taken out. Reading stops at twice the
-   * limit.
+   * limit (at least 8 MiB beyond it).
    */
   public static Layout scan(InputStream in, long maxBytes) throws IOException {
     Scanner s = new Scanner(maxBytes);
@@ -234,8 +234,8 @@ public final class HostsFile {
     @Override
     public void bytes(byte[] buf, int off, int len) throws IOException {
       size += len;
-      if (size > 2 * maxBytes && maxBytes < Long.MAX_VALUE / 2) {
-        throw new TooLargeException(maxBytes);
+      if (size - maxBytes > Math.max(maxBytes, 8 << 20)) {
+        throw new TooLargeException(maxBytes); // beyond what the agent's blocks could explain
       }
       for (int i = off; i < off + len; i++) {
         byte b = buf[i];

@@ -212,13 +212,13 @@ class MemoryLimitsIT {
 
   @Test
   void anOutOfMemoryErrorInRunModeIsReportedAndTheAgentGoesOn() throws Exception {
+    // A heap too small for the largest document: what a limit the heap cannot hold leads to.
     Path root = node("oom");
     Path mirrors =
         write(
             dir.resolve("oom.yaml"),
             MirrorsDocs.of(Limits.MIRRORS, (int) Limits.MIRRORS_DOCUMENT_BYTES, 1));
 
-    // A heap too small for the largest document: what a smaller limit than Limits assumes does.
     agent
         .withJvm("-Xmx8m")
         .start(
@@ -245,10 +245,12 @@ class MemoryLimitsIT {
         .untilAsserted(
             () -> {
               assertThat(procs.log("oom")).containsPattern("\"level\":\"error\".*out of memory");
-              assertThat(health.get("/healthz")).startsWith("503 ");
+              // out of memory in the apply (a failed apply) or while reading the document (a
+              // refused one): either way not ready, saying why, and counted
+              assertThat(health.get("/readyz")).startsWith("503 ").contains("out of memory");
               assertThat(health.get("/metrics"))
                   .containsPattern(
-                      "mirrorgate_node_errors_total\\{kind=\"(apply|internal)\"} [1-9]");
+                      "mirrorgate_node_errors_total\\{kind=\"(apply|mirrors|internal)\"} [1-9]");
             });
     assertThat(procs.log("oom")).doesNotContain("Exception in thread");
 
