@@ -103,7 +103,7 @@ class NodeAgentManifestsTest {
     assertThat(javaOptions)
         .contains(
             "-XX:+UseSerialGC",
-            "-Xmx16m",
+            "-Xmx24m",
             "-XX:MaxMetaspaceSize=48m",
             "-Xss256k",
             "-Xshare:off",

@@ -1,12 +1,15 @@
 package dev.mirrorgate.common.mirrors;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.URI;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Stream;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -80,6 +83,9 @@ class MirrorsDocumentParserTest {
         Arguments.of("mirrors: 3", List.of("mirrors.yaml: mirrors: must be a list, got a number")),
         Arguments.of("mirrors: [x]", List.of("mirrors.yaml: mirrors[0]: must be a mapping")),
         Arguments.of(
+            "mirrors: []\nother: {a: 1}\nmirrors: []",
+            List.of("mirrors.yaml: mirrors: appears twice")),
+        Arguments.of(
             "mirrors: [{}]",
             List.of(
                 "mirrors.yaml: mirrors[0].name: required",
@@ -141,6 +147,112 @@ class MirrorsDocumentParserTest {
                 assertThat(e.errors().get(i)).startsWith(expectedPrefixes.get(i));
               }
             });
+  }
+
+  static Stream<Arguments> masquerades() {
+    return Stream.of(
+        Arguments.of("mirror-docker.io", null),
+        Arguments.of("registry.mirrors.example", null),
+        Arguments.of("svc-mirror.example.com", null),
+        Arguments.of("worker-10", null), // not the node's name, only close to it
+        Arguments.of("localhost", "is a loopback name of the node"),
+        Arguments.of("LocalHost", "is a loopback name of the node"),
+        Arguments.of("mirror.localhost", "is a loopback name of the node"),
+        Arguments.of("localhost.localdomain", "is a loopback name of the node"),
+        Arguments.of("ip6-localhost", "is a loopback name of the node"),
+        Arguments.of("10.96.0.15", "is an IP address; a masquerade must be a DNS name"),
+        Arguments.of("::1", "is an IP address; a masquerade must be a DNS name"),
+        Arguments.of("127.1", "is read as an IP address by the node's resolver"),
+        Arguments.of("2130706433", "is read as an IP address by the node's resolver"),
+        Arguments.of("0x7f.0x1", "is read as an IP address by the node's resolver"),
+        Arguments.of("kubernetes.default.svc", "is a cluster-internal name"),
+        Arguments.of("kubernetes.default.svc.cluster.local", "is a cluster-internal name"),
+        Arguments.of("registry.mirrorgate.svc.corp.example", "is a cluster-internal name"),
+        Arguments.of("cluster.local", "is a cluster-internal name"),
+        Arguments.of("worker-1", "is the name of this node (worker-1.nodes.example)"),
+        Arguments.of("Worker-1.Nodes.Example", "is the name of this node"),
+        Arguments.of("worker-1.nodes.example", "is the name of this node"),
+        Arguments.of("bad_name", "is not a host name"));
+  }
+
+  @ParameterizedTest(name = "{0} -> {1}")
+  @MethodSource("masquerades")
+  void aMasqueradeIsADnsNameTheNodeDoesNotNeedForAnythingElse(String name, String problem) {
+    String yaml =
+        "mirrors: [{name: a, upstream: q.io, endpoint: \"https://10.0.0.1\", masquerade: \""
+            + name
+            + "\", address: 10.0.0.1}]";
+    MirrorsDocumentParser onNode = parser.forNode(Set.of("worker-1.nodes.example"));
+    if (problem == null) {
+      assertThatCode(() -> onNode.parse(yaml)).doesNotThrowAnyException();
+      return;
+    }
+    assertThatThrownBy(() -> onNode.parse(yaml))
+        .isInstanceOfSatisfying(
+            InvalidMirrorsDocumentException.class,
+            e ->
+                assertThat(e.errors())
+                    .singleElement(InstanceOfAssertFactories.STRING)
+                    .startsWith("mirrors.yaml: mirrors[0].masquerade: \"" + name + "\" ")
+                    .contains(problem));
+  }
+
+  @Test
+  void withoutANodeTheNodesNameIsNotReserved() throws Exception {
+    String yaml =
+        "mirrors: [{name: a, upstream: q.io, endpoint: https://m, masquerade: worker-1,"
+            + " address: 10.0.0.1}]";
+    assertThat(parser.parse(yaml).mirrors()).hasSize(1);
+    assertThatThrownBy(() -> parser.forNode(Set.of("worker-1")).parse(yaml))
+        .isInstanceOf(InvalidMirrorsDocumentException.class);
+  }
+
+  static String mirrors(int n) {
+    StringBuilder b = new StringBuilder("mirrors:\n");
+    for (int i = 0; i < n; i++) {
+      b.append("  - {name: m")
+          .append(i)
+          .append(", upstream: r")
+          .append(i)
+          .append(".io, endpoint: \"https://10.0.0.1:")
+          .append(1000 + i)
+          .append("\"}\n");
+    }
+    return b.toString();
+  }
+
+  @Test
+  void aLimitOnTheNumberOfMirrorsIsHeldJustBelowAndRefusedJustAbove() throws Exception {
+    MirrorsDocumentParser limited = parser.atMostMirrors(50);
+
+    assertThat(limited.parse(mirrors(50)).mirrors()).hasSize(50);
+    assertThatThrownBy(() -> limited.parse(mirrors(51)))
+        .isInstanceOfSatisfying(
+            InvalidMirrorsDocumentException.class,
+            e ->
+                assertThat(e.errors())
+                    .containsExactly(
+                        "mirrors.yaml: mirrors: 51 mirrors, more than the 50 this reader"
+                            + " accepts"));
+  }
+
+  @Test
+  void aLongListOfErrorsIsCutAndCounted() {
+    String yaml = "mirrors: [" + "{name: X}, ".repeat(60) + "]";
+    assertThatThrownBy(() -> parser.parse(yaml))
+        .isInstanceOfSatisfying(
+            InvalidMirrorsDocumentException.class,
+            e -> {
+              assertThat(e.errors()).hasSize(MirrorsDocumentParser.MAX_ERRORS + 1);
+              assertThat(e.errors().getLast()).isEqualTo("... and 80 more errors");
+            });
+  }
+
+  @Test
+  void theDocumentIsReadAsAStream() throws Exception {
+    assertThat(parser.parse(new java.io.StringReader(mirrors(3))).mirrors())
+        .extracting(Mirror::name)
+        .containsExactly("m0", "m1", "m2");
   }
 
   static Stream<Arguments> hosts() {

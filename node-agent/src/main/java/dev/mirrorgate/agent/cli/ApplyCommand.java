@@ -2,6 +2,7 @@ package dev.mirrorgate.agent.cli;
 
 import dev.mirrorgate.agent.Log;
 import dev.mirrorgate.agent.NodeAgent;
+import dev.mirrorgate.agent.files.NodeFileException;
 import dev.mirrorgate.agent.write.ApplyReport;
 import dev.mirrorgate.common.mirrors.InvalidMirrorsDocumentException;
 import dev.mirrorgate.common.mirrors.MirrorsDocument;
@@ -32,12 +33,13 @@ public final class ApplyCommand implements Callable<Integer> {
   public Integer call() {
     MirrorsDocument doc;
     try {
-      doc = MirrorsFile.read(mirrors);
+      doc = MirrorsFile.read(mirrors, node.documentRules(System.getenv()));
     } catch (InvalidMirrorsDocumentException e) {
       log.error("invalid mirrors document", "errors", e.errors());
       return ExitCodes.INVALID_MIRRORS;
     } catch (IOException e) {
-      log.error("cannot read mirrors document", "file", mirrors, "error", e.getMessage());
+      log.error(
+          "cannot read mirrors document", "file", mirrors, "error", NodeFileException.reason(e));
       return ExitCodes.INVALID_MIRRORS;
     }
     NodeAgent agent = node.agent(log);

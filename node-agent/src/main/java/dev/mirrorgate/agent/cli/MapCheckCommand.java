@@ -1,7 +1,9 @@
 package dev.mirrorgate.agent.cli;
 
 import dev.mirrorgate.agent.Log;
+import dev.mirrorgate.agent.files.NodeFileException;
 import dev.mirrorgate.common.mirrors.InvalidMirrorsDocumentException;
+import dev.mirrorgate.common.mirrors.MirrorsDocument;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -29,16 +31,24 @@ public final class MapCheckCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    MirrorsDocument doc;
     try {
-      List<String> diffs = node.agent(log).differences(MirrorsFile.read(mirrors));
+      doc = MirrorsFile.read(mirrors, node.documentRules(System.getenv()));
+    } catch (InvalidMirrorsDocumentException e) {
+      log.error("invalid mirrors document", "errors", e.errors());
+      return ExitCodes.INVALID_MIRRORS;
+    } catch (IOException e) {
+      log.error(
+          "cannot read mirrors document", "file", mirrors, "error", NodeFileException.reason(e));
+      return ExitCodes.INVALID_MIRRORS;
+    }
+    try {
+      List<String> diffs = node.agent(log).differences(doc);
       if (diffs.isEmpty()) {
         return ExitCodes.OK;
       }
       log.warn("node differs from the mirrors document", "differences", diffs);
       return ExitCodes.DIFFERS;
-    } catch (InvalidMirrorsDocumentException e) {
-      log.error("invalid mirrors document", "errors", e.errors());
-      return ExitCodes.INVALID_MIRRORS;
     } catch (IOException e) {
       log.error("map-check failed", "error", e.getMessage());
       return ExitCodes.NODE_ERROR;

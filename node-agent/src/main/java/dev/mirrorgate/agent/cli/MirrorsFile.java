@@ -1,5 +1,6 @@
 package dev.mirrorgate.agent.cli;
 
+import dev.mirrorgate.agent.run.DocumentRules;
 import dev.mirrorgate.agent.run.FileMirrorsSource;
 import dev.mirrorgate.common.mirrors.InvalidMirrorsDocumentException;
 import dev.mirrorgate.common.mirrors.MirrorsDocument;
@@ -11,7 +12,8 @@ final class MirrorsFile {
 
   private MirrorsFile() {}
 
-  static MirrorsDocument read(Path file) throws IOException, InvalidMirrorsDocumentException {
-    return new FileMirrorsSource(file).load();
+  static MirrorsDocument read(Path file, DocumentRules rules)
+      throws IOException, InvalidMirrorsDocumentException {
+    return new FileMirrorsSource(file, rules).load();
   }
 }

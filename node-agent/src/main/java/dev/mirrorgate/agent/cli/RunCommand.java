@@ -7,6 +7,7 @@ import dev.mirrorgate.agent.kube.KubeEndpoint;
 import dev.mirrorgate.agent.run.AgentMetrics;
 import dev.mirrorgate.agent.run.ApplyLoop;
 import dev.mirrorgate.agent.run.ConfigMapMirrorsSource;
+import dev.mirrorgate.agent.run.DocumentRules;
 import dev.mirrorgate.agent.run.FileMirrorsSource;
 import dev.mirrorgate.agent.run.HealthServer;
 import dev.mirrorgate.agent.run.MirrorsSource;
@@ -76,6 +77,9 @@ public final class RunCommand implements Callable<Integer> {
     this.log = log;
   }
 
+  /** What /healthz says of a thread that died while even a message could not be allocated. */
+  static final String INTERNAL_ERROR = "a thread of the agent died (out of memory)";
+
   /** How the agent signs its Kubernetes Events. */
   static final String COMPONENT = "mirrorgate-node-agent";
 
@@ -92,6 +96,19 @@ public final class RunCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    AgentMetrics metrics = new AgentMetrics();
+    // A thread that dies is a failure like any other: a log line, a metric, and /healthz.
+    Thread.setDefaultUncaughtExceptionHandler(
+        (thread, e) -> {
+          try {
+            String error = thread.getName() + ": " + e;
+            metrics.internalError(error);
+            log.error("internal error", "thread", thread.getName(), "error", String.valueOf(e));
+          } catch (Throwable again) { // out of memory still: a constant, and no log line
+            metrics.internalError(INTERNAL_ERROR);
+          }
+        });
+    DocumentRules rules = node.documentRules(System.getenv());
     MirrorsSource mirrors;
     String from;
     if (source.configMap != null) {
@@ -107,15 +124,14 @@ public final class RunCommand implements Callable<Integer> {
       log.info("Kubernetes API", "server", endpoint.server(), "from", endpoint.description());
       EventWriter events =
           new EventWriter(endpoint, COMPONENT, nodeName(System.getenv()), Clock.systemUTC());
-      mirrors = new ConfigMapMirrorsSource(endpoint, ref[0], ref[1], events, log);
+      mirrors = new ConfigMapMirrorsSource(endpoint, ref[0], ref[1], events, rules, metrics, log);
       from = "configmap " + source.configMap;
     } else {
       Path file = source.file.toAbsolutePath();
-      mirrors = new FileMirrorsSource(file);
+      mirrors = new FileMirrorsSource(file, rules);
       from = file.toString();
     }
     NodeAgent agent = node.agent(log);
-    AgentMetrics metrics = new AgentMetrics();
     CountDownLatch stop = new CountDownLatch(1);
     try (HealthServer health =
             new HealthServer(new InetSocketAddress(healthAddress, healthPort), metrics);
@@ -127,7 +143,9 @@ public final class RunCommand implements Callable<Integer> {
           "mirrors",
           from,
           "healthPort",
-          health.port());
+          health.port(),
+          "nodeNames",
+          rules.nodeNames());
       Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
       loop.start();
       stop.await();

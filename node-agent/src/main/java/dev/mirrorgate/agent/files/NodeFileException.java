@@ -14,9 +14,24 @@ public final class NodeFileException extends IOException {
     super(operation + " " + path + ": " + reason(cause), cause);
   }
 
-  private static String reason(IOException e) {
+  /** What went wrong, in words that read well after "operation path: ". */
+  public static String reason(IOException e) {
     if (e instanceof java.nio.file.FileSystemException fse && fse.getReason() != null) {
       return fse.getReason().toLowerCase(java.util.Locale.ROOT);
+    }
+    // NIO's own exceptions carry only the path: say what they mean.
+    String kind =
+        switch (e) {
+          case java.nio.file.NoSuchFileException x -> "no such file or directory";
+          case java.nio.file.AccessDeniedException x -> "permission denied";
+          case java.nio.file.FileAlreadyExistsException x -> "already exists";
+          case java.nio.file.NotDirectoryException x -> "not a directory";
+          case java.nio.file.DirectoryNotEmptyException x -> "directory not empty";
+          case java.nio.file.NotLinkException x -> "not a symbolic link";
+          default -> null;
+        };
+    if (kind != null) {
+      return kind;
     }
     String m = e.getMessage();
     if (m == null) {

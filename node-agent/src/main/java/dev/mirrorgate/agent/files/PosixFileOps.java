@@ -1,16 +1,23 @@
 package dev.mirrorgate.agent.files;
 
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -19,16 +26,17 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
 import jnr.constants.platform.Errno;
 import jnr.posix.POSIX;
 import jnr.posix.POSIXFactory;
 
 /**
  * Safe writes on a Linux node. NIO does what it does precisely (data I/O, fsync of files and
- * directories, atomic rename, owner and mode); JNR-POSIX is loaded only where NIO falls short: when
- * a rename fails, to learn its errno ({@code EBUSY} means a bind-mounted target, rewritten in
- * place). Loading JNR costs ~20-30 MiB of RSS, so a node agent that never meets that case never
- * pays for it.
+ * directories, atomic rename, owner and mode, {@code O_NOFOLLOW} and {@code lstat} through {@link
+ * LinkOption#NOFOLLOW_LINKS}); JNR-POSIX is loaded only where NIO falls short: when a rename fails,
+ * to learn its errno ({@code EBUSY} means a bind-mounted target, rewritten in place). Loading JNR
+ * costs ~20-30 MiB of RSS, so a node agent that never meets that case never pays for it.
  */
 public final class PosixFileOps implements FileOps {
 
@@ -39,11 +47,6 @@ public final class PosixFileOps implements FileOps {
     /** Called after the temp file is written and synced, before it is renamed over the target. */
     default void beforeRename(Path temp, Path target) throws IOException {}
   }
-
-  static final String TEMP_SUFFIX = ".mirrorgate-tmp";
-
-  /** The lock file, like {@code /run/xtables.lock}: volatile, shared by every writer. */
-  public static final String LOCK_FILE = "run/mirrorgate.lock";
 
   private final Hooks hooks;
   private volatile POSIX posix;
@@ -70,15 +73,94 @@ public final class PosixFileOps implements FileOps {
     return p;
   }
 
+  private static final LinkOption NOFOLLOW = LinkOption.NOFOLLOW_LINKS;
+
+  /** Chunk size of comparisons and copies. */
+  private static final int CHUNK = 16 * 1024;
+
   @Override
-  public Optional<byte[]> read(Path path) throws IOException {
-    if (!Files.exists(path)) {
-      return Optional.empty(); // no exception (and no stack trace) per missing file
+  public Kind kind(Path path) throws IOException {
+    if (!Files.exists(path, NOFOLLOW)) {
+      return Kind.MISSING; // no exception (and no stack trace) per missing file
     }
     try {
-      return Optional.of(Files.readAllBytes(path));
+      BasicFileAttributes a = Files.readAttributes(path, BasicFileAttributes.class, NOFOLLOW);
+      if (a.isSymbolicLink()) {
+        return Kind.SYMLINK;
+      }
+      return a.isDirectory() ? Kind.DIRECTORY : a.isRegularFile() ? Kind.FILE : Kind.OTHER;
+    } catch (NoSuchFileException e) {
+      return Kind.MISSING;
+    } catch (IOException e) {
+      throw new NodeFileException("stat", path, e);
+    }
+  }
+
+  @Override
+  public String readLink(Path link) throws IOException {
+    try {
+      return Files.readSymbolicLink(link).toString();
+    } catch (IOException e) {
+      throw new NodeFileException("read link", link, e);
+    }
+  }
+
+  @Override
+  public boolean hasContent(Path file, byte[] expected) throws IOException {
+    if (!Files.exists(file, NOFOLLOW)) {
+      return false;
+    }
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, NOFOLLOW)) {
+      if (ch.size() != expected.length) {
+        return false;
+      }
+      ByteBuffer buf = ByteBuffer.allocate(Math.min(CHUNK, Math.max(expected.length, 1)));
+      int at = 0;
+      while (at < expected.length) {
+        buf.clear();
+        int n = ch.read(buf, at);
+        if (n < 0) {
+          return false;
+        }
+        if (!java.util.Arrays.equals(
+            buf.array(), 0, n, expected, at, Math.min(at + n, expected.length))) {
+          return false;
+        }
+        at += n;
+      }
+      return ch.size() == expected.length;
+    } catch (NoSuchFileException e) {
+      return false;
+    } catch (IOException e) {
+      throw new NodeFileException("read", file, e);
+    }
+  }
+
+  @Override
+  public InputStream open(Path file) throws IOException {
+    try {
+      return new BufferedInputStream(
+          Files.newInputStream(file, StandardOpenOption.READ, NOFOLLOW), CHUNK);
+    } catch (IOException e) {
+      throw new NodeFileException("read", file, e);
+    }
+  }
+
+  @Override
+  public Optional<byte[]> read(Path path, int maxBytes) throws IOException {
+    if (!Files.exists(path, NOFOLLOW)) {
+      return Optional.empty();
+    }
+    try (InputStream in = Files.newInputStream(path, StandardOpenOption.READ, NOFOLLOW)) {
+      byte[] bytes = in.readNBytes(maxBytes + 1);
+      if (bytes.length > maxBytes) {
+        throw new NodeFileException("read", path, "larger than " + maxBytes + " bytes");
+      }
+      return Optional.of(bytes);
     } catch (NoSuchFileException e) {
       return Optional.empty();
+    } catch (NodeFileException e) {
+      throw e;
     } catch (IOException e) {
       throw new NodeFileException("read", path, e);
     }
@@ -86,11 +168,11 @@ public final class PosixFileOps implements FileOps {
 
   @Override
   public Optional<FileMeta> stat(Path path) throws IOException {
-    if (!Files.exists(path)) {
+    if (!Files.exists(path, NOFOLLOW)) {
       return Optional.empty();
     }
     try {
-      Map<String, Object> a = Files.readAttributes(path, "unix:mode,uid,gid");
+      Map<String, Object> a = Files.readAttributes(path, "unix:mode,uid,gid", NOFOLLOW);
       return Optional.of(
           new FileMeta(
               (Integer) a.get("mode") & 07777, (Integer) a.get("uid"), (Integer) a.get("gid")));
@@ -102,12 +184,27 @@ public final class PosixFileOps implements FileOps {
   }
 
   @Override
-  public void writeAtomically(Path target, byte[] data, FileMeta meta) throws IOException {
-    Path temp = tempFor(target);
-    prepare(temp, target, data, meta);
-    if (rename(temp, target, data)) {
+  public void writeAtomically(Path target, Content content, FileMeta meta) throws IOException {
+    Path temp = FileOps.tempOf(target);
+    prepare(temp, target, content, meta);
+    if (rename(temp, target)) {
       fsyncDirectory(temp.getParent());
     }
+  }
+
+  @Override
+  public void linkAtomically(Path target, String linkText, FileMeta meta) throws IOException {
+    Path temp = FileOps.tempOf(target);
+    try {
+      Files.deleteIfExists(temp);
+      Files.createSymbolicLink(temp, Path.of(linkText));
+      setOwner(temp, meta);
+      Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      Files.deleteIfExists(temp);
+      throw new NodeFileException("link", target, e);
+    }
+    fsyncDirectory(temp.getParent());
   }
 
   /**
@@ -130,11 +227,11 @@ public final class PosixFileOps implements FileOps {
     }
     concurrently(
         writes,
-        w -> prepare(tempFor(w.target()), w.target(), w.data(), w.meta()),
-        w -> Files.deleteIfExists(tempFor(w.target())));
+        w -> prepare(FileOps.tempOf(w.target()), w.target(), Content.of(w.data()), w.meta()),
+        w -> Files.deleteIfExists(FileOps.tempOf(w.target())));
     for (PendingWrite w : writes) {
-      Path temp = tempFor(w.target());
-      if (rename(temp, w.target(), w.data())) {
+      Path temp = FileOps.tempOf(w.target());
+      if (rename(temp, w.target())) {
         changedDirs.add(temp.getParent());
       }
     }
@@ -213,9 +310,9 @@ public final class PosixFileOps implements FileOps {
   }
 
   /** Temp file written, synced, owned and moded like the target will be; then the crash hook. */
-  private void prepare(Path temp, Path target, byte[] data, FileMeta meta) throws IOException {
+  private void prepare(Path temp, Path target, Content content, FileMeta meta) throws IOException {
     try {
-      writeAndSync(temp, data);
+      writeAndSync(temp, content);
       setMeta(temp, meta);
       hooks.beforeRename(temp, target);
     } catch (NodeFileException | RuntimeException e) {
@@ -228,28 +325,31 @@ public final class PosixFileOps implements FileOps {
   }
 
   private static void setMeta(Path file, FileMeta meta) throws IOException {
-    Map<String, Object> now = Files.readAttributes(file, "unix:mode,uid,gid");
-    if ((Integer) now.get("uid") != meta.uid()) {
-      Files.setAttribute(file, "unix:uid", meta.uid());
-    }
-    if ((Integer) now.get("gid") != meta.gid()) {
-      Files.setAttribute(file, "unix:gid", meta.gid());
-    }
+    setOwner(file, meta);
+    Map<String, Object> now = Files.readAttributes(file, "unix:mode", NOFOLLOW);
     if (((Integer) now.get("mode") & 07777) != meta.mode()) {
-      Files.setAttribute(file, "unix:mode", meta.mode());
+      Files.setAttribute(file, "unix:mode", meta.mode(), NOFOLLOW);
     }
   }
 
-  private static Path tempFor(Path target) {
-    return target.toAbsolutePath().getParent().resolve("." + target.getFileName() + TEMP_SUFFIX);
+  /** Owner and group of a file or link (lchown: a link is never followed). */
+  private static void setOwner(Path file, FileMeta meta) throws IOException {
+    Map<String, Object> now = Files.readAttributes(file, "unix:uid,gid", NOFOLLOW);
+    if ((Integer) now.get("uid") != meta.uid()) {
+      Files.setAttribute(file, "unix:uid", meta.uid(), NOFOLLOW);
+    }
+    if ((Integer) now.get("gid") != meta.gid()) {
+      Files.setAttribute(file, "unix:gid", meta.gid(), NOFOLLOW);
+    }
   }
 
   /**
    * Renames {@code temp} over {@code target}. When NIO's atomic move fails, asks {@code rename(2)}
    * through JNR-POSIX for the errno: EBUSY (the target is a mount point, e.g. a bind-mounted
-   * /etc/hosts) falls back to an in-place rewrite. Returns false when it did that.
+   * /etc/hosts) falls back to an in-place rewrite from the temp file. Returns false when it did
+   * that.
    */
-  private boolean rename(Path temp, Path target, byte[] data) throws IOException {
+  private boolean rename(Path temp, Path target) throws IOException {
     try {
       Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
       return true;
@@ -259,45 +359,50 @@ public final class PosixFileOps implements FileOps {
         return true;
       }
       int errno = p.errno();
-      Files.deleteIfExists(temp);
-      if (errno != Errno.EBUSY.intValue()) {
-        throw new NodeFileException("rename over", target, describe(errno));
+      try {
+        if (errno != Errno.EBUSY.intValue()) {
+          throw new NodeFileException("rename over", target, describe(errno));
+        }
+        rewriteInPlace(target, temp);
+        return false;
+      } finally {
+        Files.deleteIfExists(temp);
       }
-      rewriteInPlace(target, data);
-      return false;
     }
   }
 
   /**
-   * The fallback for a target that is a mount point: rewrite its bytes under an exclusive lock,
-   * truncate and sync. Not atomic for readers, but the only way to change a bind-mounted file.
+   * The fallback for a target that is a mount point: copy the temp file's bytes over it under an
+   * exclusive lock, truncate and sync. Not atomic for readers, but the only way to change a
+   * bind-mounted file.
    */
-  private static void rewriteInPlace(Path target, byte[] data) throws IOException {
-    try (FileChannel ch = FileChannel.open(target, StandardOpenOption.WRITE);
+  private static void rewriteInPlace(Path target, Path temp) throws IOException {
+    try (FileChannel in = FileChannel.open(temp, StandardOpenOption.READ, NOFOLLOW);
+        FileChannel ch = FileChannel.open(target, StandardOpenOption.WRITE);
         FileLock lock = ch.lock()) {
-      ByteBuffer buf = ByteBuffer.wrap(data);
+      long size = in.size();
       long pos = 0;
-      while (buf.hasRemaining()) {
-        pos += ch.write(buf, pos);
+      while (pos < size) {
+        pos += in.transferTo(pos, size - pos, ch.position(pos));
       }
-      ch.truncate(data.length);
+      ch.truncate(size);
       ch.force(true);
     } catch (IOException e) {
       throw new NodeFileException("rewrite in place", target, e);
     }
   }
 
-  private static void writeAndSync(Path temp, byte[] data) throws IOException {
+  /**
+   * Writes a new temp file (one left by a crash is removed first: never opened, so never followed
+   * if it is a link) and syncs it.
+   */
+  private static void writeAndSync(Path temp, Content content) throws IOException {
+    Files.deleteIfExists(temp);
     try (FileChannel ch =
-        FileChannel.open(
-            temp,
-            StandardOpenOption.CREATE,
-            StandardOpenOption.TRUNCATE_EXISTING,
-            StandardOpenOption.WRITE)) {
-      ByteBuffer buf = ByteBuffer.wrap(data);
-      while (buf.hasRemaining()) {
-        ch.write(buf);
-      }
+        FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, NOFOLLOW)) {
+      OutputStream out = new BufferedOutputStream(Channels.newOutputStream(ch), CHUNK);
+      content.writeTo(out);
+      out.flush();
       ch.force(true);
     }
   }
@@ -332,9 +437,13 @@ public final class PosixFileOps implements FileOps {
   private static List<Path> makeDirectories(Path dir, Set<Path> known) throws IOException {
     List<Path> missing = new ArrayList<>();
     for (Path p = dir; p != null && !known.contains(p); p = p.getParent()) {
-      if (Files.isDirectory(p)) {
+      if (Files.isDirectory(p, NOFOLLOW)) {
         known.add(p);
         break;
+      }
+      if (Files.exists(p, NOFOLLOW)) {
+        throw new NodeFileException(
+            "create directory", dir, p + " exists and is not a directory (a symbolic link?)");
       }
       missing.add(0, p);
     }
@@ -365,19 +474,87 @@ public final class PosixFileOps implements FileOps {
     }
   }
 
+  /**
+   * Locks {@code lockFile} with {@code fcntl}. Its holder may delete it (a cleanup does), so a
+   * waiter that gets the lock may hold it on a file that is gone or replaced: it writes a token of
+   * its own into the file it locked and reads the path back; another token, or no file, means the
+   * lock is on a stale file, and it starts again.
+   */
   @Override
-  public Lock lock(Path hostRoot) throws IOException {
-    Path file = hostRoot.resolve(LOCK_FILE);
+  public Optional<Lock> lock(Path lockFile, boolean create) throws IOException {
+    List<Path> created = List.of();
     try {
-      Files.createDirectories(file.getParent());
-      FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-      FileLock lock = ch.lock();
-      return () -> {
+      if (create) {
+        created = createDirectories(lockFile.getParent());
+      }
+      while (true) {
+        FileChannel ch;
+        try {
+          ch =
+              create
+                  ? FileChannel.open(
+                      lockFile,
+                      StandardOpenOption.CREATE,
+                      StandardOpenOption.READ,
+                      StandardOpenOption.WRITE,
+                      NOFOLLOW)
+                  : FileChannel.open(
+                      lockFile, StandardOpenOption.READ, StandardOpenOption.WRITE, NOFOLLOW);
+        } catch (NoSuchFileException e) {
+          if (create) {
+            continue; // deleted between the directory check and the open
+          }
+          return Optional.empty();
+        }
+        FileLock lock;
+        try {
+          lock = ch.lock();
+        } catch (java.nio.channels.OverlappingFileLockException e) {
+          ch.close(); // held by this JVM (fcntl locks are per process): wait like another would
+          pause();
+          continue;
+        }
+        byte[] token =
+            (System.nanoTime() + " " + ThreadLocalRandom.current().nextLong() + "\n")
+                .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        ch.truncate(0);
+        ch.write(ByteBuffer.wrap(token), 0);
+        Optional<byte[]> now = read(lockFile, 64);
+        if (now.isPresent() && java.util.Arrays.equals(now.get(), token)) {
+          List<Path> dirs = created;
+          return Optional.of(
+              new Lock() {
+                @Override
+                public List<Path> createdDirectories() {
+                  return dirs;
+                }
+
+                @Override
+                public void close() throws IOException {
+                  lock.release();
+                  ch.close();
+                }
+              });
+        }
         lock.release();
         ch.close();
-      };
+        if (now.isEmpty() && !create) {
+          return Optional.empty();
+        }
+      }
+    } catch (NodeFileException e) {
+      throw e;
     } catch (IOException e) {
-      throw new NodeFileException("lock", file, e);
+      throw new NodeFileException("lock", lockFile, e);
+    }
+  }
+
+  private static void pause() throws IOException {
+    try {
+      Thread.sleep(10);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new java.io.InterruptedIOException("interrupted while waiting for the lock");
     }
   }
 

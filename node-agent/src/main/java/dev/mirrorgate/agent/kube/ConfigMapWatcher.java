@@ -3,10 +3,14 @@ package dev.mirrorgate.agent.kube;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import dev.mirrorgate.agent.Log;
 import dev.mirrorgate.common.json.PlainValues;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.SequenceInputStream;
 import java.net.HttpURLConnection;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -39,11 +43,18 @@ public final class ConfigMapWatcher implements AutoCloseable {
 
     /** The ConfigMap does not exist (never created, or deleted). */
     void absent();
+
+    /** A list or watch failed with {@code error}; it is retried. */
+    default void failed(String error) {}
   }
 
   static final Duration MIN_BACKOFF = Duration.ofMillis(200);
   static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
   private static final JsonFactory JSON = new JsonFactory();
+
+  /** For the watch stream: a parser is replaced after each event without closing the stream. */
+  private static final JsonFactory WATCH_JSON =
+      JsonFactory.builder().disable(StreamReadFeature.AUTO_CLOSE_SOURCE).build();
 
   private final KubeEndpoint endpoint;
   private final String namespace;
@@ -104,18 +115,20 @@ public final class ConfigMapWatcher implements AutoCloseable {
             "reason",
             e.getMessage());
         resourceVersion = null;
-      } catch (IOException | RuntimeException e) {
+      } catch (Throwable e) { // an OutOfMemoryError too: the watch must outlive it, and retry
         if (closed) {
           return;
         }
+        String error = e instanceof Error ? e.toString() : String.valueOf(e.getMessage());
         log.warn(
             "ConfigMap watch failed; retrying",
             "configMap",
             namespace + "/" + name,
             "error",
-            String.valueOf(e.getMessage()),
+            error,
             "retryMs",
             backoff.toMillis());
+        listener.failed(error);
         pause(backoff);
         backoff = next(backoff);
         // After an error we cannot know whether we missed a deletion; relist to be sure.
@@ -186,33 +199,52 @@ public final class ConfigMapWatcher implements AutoCloseable {
     // timeout plus a margin; bookmarks and events arrive well within it) abandons it.
     HttpURLConnection c = send(watch, Duration.ofSeconds(timeoutSeconds + 30L));
     String rv = resourceVersion;
-    try (InputStream body = body(c);
-        JsonParser p = JSON.createParser(body)) {
-      if (c.getResponseCode() != 200) {
-        JsonToken t = p.nextToken();
-        throw failure("watch", c.getResponseCode(), t == null ? null : PlainValues.read(p, t));
+    try (InputStream body = body(c)) {
+      InputStream in = body;
+      JsonParser p = WATCH_JSON.createParser(in);
+      try {
+        if (c.getResponseCode() != 200) {
+          JsonToken t = p.nextToken();
+          throw failure("watch", c.getResponseCode(), t == null ? null : PlainValues.read(p, t));
+        }
+        for (JsonToken t = p.nextToken(); t != null && !closed; t = p.nextToken()) {
+          rv = event(p, t, rv);
+          // A new parser for the next event, from where this one stopped: the old one's text
+          // buffers hold the event's largest value (a ConfigMap's megabyte, twice over) until its
+          // next token, which may be minutes away.
+          ByteArrayOutputStream unread = new ByteArrayOutputStream();
+          p.releaseBuffered(unread);
+          p.close();
+          in = new SequenceInputStream(new ByteArrayInputStream(unread.toByteArray()), in);
+          p = WATCH_JSON.createParser(in);
+        }
+        return rv;
+      } finally {
+        p.close();
       }
-      for (JsonToken t = p.nextToken(); t != null && !closed; t = p.nextToken()) {
-        Object event = PlainValues.read(p, t);
-        String type = PlainValues.string(event, "type");
-        Object object = PlainValues.at(event, "object");
-        if ("ERROR".equals(type)) {
-          throw failure("watch", -1, object);
-        }
-        String objectRv = PlainValues.string(object, "metadata", "resourceVersion");
-        if (objectRv != null) {
-          rv = objectRv;
-        }
-        switch (String.valueOf(type)) {
-          case "ADDED", "MODIFIED" -> listener.present(data(object), objectRv);
-          case "DELETED" -> listener.absent();
-          default -> {} // BOOKMARK: only the resourceVersion
-        }
-      }
-      return rv;
     } catch (java.net.SocketTimeoutException e) {
       return rv; // a silent connection: resume from what was seen
     }
+  }
+
+  /**
+   * Reads one watch event at {@code t} and tells the listener; returns the resourceVersion seen. A
+   * method of its own, so that nothing of the event stays referenced once it returns.
+   */
+  private String event(JsonParser p, JsonToken t, String rv) throws IOException {
+    Object event = PlainValues.read(p, t);
+    String type = PlainValues.string(event, "type");
+    Object object = PlainValues.at(event, "object");
+    if ("ERROR".equals(type)) {
+      throw failure("watch", -1, object);
+    }
+    String objectRv = PlainValues.string(object, "metadata", "resourceVersion");
+    switch (String.valueOf(type)) {
+      case "ADDED", "MODIFIED" -> listener.present(data(object), objectRv);
+      case "DELETED" -> listener.absent();
+      default -> {} // BOOKMARK: only the resourceVersion
+    }
+    return objectRv != null ? objectRv : rv;
   }
 
   private HttpURLConnection send(String path, Duration readTimeout) throws IOException {

@@ -4,8 +4,8 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.Optional;
-import java.util.SortedMap;
 import java.util.TreeMap;
 
 /**
@@ -15,12 +15,16 @@ import java.util.TreeMap;
  * @param files whole files owned by the agent, relative paths such as {@code etc/docker/...}
  * @param hostsBlock the managed /etc/hosts entries, empty when /etc/hosts is not managed
  */
-public record NodePlan(SortedMap<String, byte[]> files, Optional<List<HostsEntry>> hostsBlock) {
+public record NodePlan(NavigableMap<String, byte[]> files, Optional<List<HostsEntry>> hostsBlock) {
 
   public static final String HOSTS_PATH = "etc/hosts";
 
   public NodePlan {
-    files = Collections.unmodifiableSortedMap(new TreeMap<>(files));
+    // A TreeMap is taken as it is (the planner's, never changed after): a plan of thousands of
+    // files is not copied.
+    files =
+        Collections.unmodifiableNavigableMap(
+            files instanceof TreeMap<String, byte[]> t ? t : new TreeMap<>(files));
     hostsBlock = hostsBlock.map(List::copyOf);
   }
 

@@ -4,8 +4,10 @@ import dev.mirrorgate.common.mirrors.Mirror;
 import dev.mirrorgate.common.mirrors.MirrorsDocument;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.SortedMap;
@@ -20,23 +22,51 @@ public final class NodePlanner {
 
   private NodePlanner() {}
 
+  /**
+   * Whether {@code rel} is a file the agent may own: under one of the directories it writes, or its
+   * registries.conf drop-in. What a state file may list.
+   */
+  public static boolean ownsFile(String rel) {
+    if (rel.equals(RegistriesConfRenderer.DROP_IN)) {
+      return true;
+    }
+    for (String d : OWNED_DIRECTORIES) {
+      if (rel.startsWith(d) && rel.length() > d.length()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The directories whose entries the agent writes (each host's directory below them). */
+  static final List<String> OWNED_DIRECTORIES =
+      List.of(CONTAINERD_CERTS, DOCKER_CERTS, CONTAINERS_CERTS);
+
   public static NodePlan plan(MirrorsDocument doc, Set<Output> outputs) {
-    SortedMap<String, byte[]> files = new TreeMap<>();
+    TreeMap<String, byte[]> files = new TreeMap<>();
     List<HostsEntry> hosts = new ArrayList<>();
+    // One array per distinct CA bundle, shared by every file that holds it: seven files per
+    // mirror, and usually one CA for every mirror.
+    Map<String, byte[]> cas = new HashMap<>();
     for (Mirror m : doc.mirrors()) {
+      byte[] ca = cas.get(m.caBundle());
+      if (ca == null) {
+        ca = m.caBundle().getBytes(StandardCharsets.UTF_8);
+        cas.put(m.caBundle(), ca);
+      }
       if (m.masquerade().isPresent() && m.address().isPresent()) {
         hosts.add(new HostsEntry(m.address().get(), m.masquerade().get()));
       }
       if (outputs.contains(Output.CONTAINERD)) {
-        containerd(m, files);
+        containerd(m, ca, files);
       }
       boolean hasCa = !m.caBundle().isEmpty();
       for (String authority : mirrorAuthorities(m)) {
         if (hasCa && outputs.contains(Output.DOCKER)) {
-          put(files, DOCKER_CERTS + authority + "/ca.crt", m.caBundle());
+          files.put(DOCKER_CERTS + authority + "/ca.crt", ca);
         }
         if (hasCa && outputs.contains(Output.CONTAINERS)) {
-          put(files, CONTAINERS_CERTS + authority + "/ca.crt", m.caBundle());
+          files.put(CONTAINERS_CERTS + authority + "/ca.crt", ca);
         }
       }
     }
@@ -48,20 +78,20 @@ public final class NodePlanner {
     return new NodePlan(files, block);
   }
 
-  private static void containerd(Mirror m, SortedMap<String, byte[]> files) {
+  private static void containerd(Mirror m, byte[] ca, SortedMap<String, byte[]> files) {
     String dir = CONTAINERD_CERTS + m.upstream() + "/";
     put(files, dir + "hosts.toml", HostsTomlRenderer.upstream(m));
     if (m.caBundle().isEmpty()) {
       return;
     }
-    put(files, dir + HostsTomlRenderer.CA_FILE, m.caBundle());
+    files.put(dir + HostsTomlRenderer.CA_FILE, ca);
     for (String authority : mirrorAuthorities(m)) {
       if (authority.equals(m.upstream())) {
         continue;
       }
       String own = CONTAINERD_CERTS + authority + "/";
       put(files, own + "hosts.toml", HostsTomlRenderer.mirrorHost(m, authority));
-      put(files, own + HostsTomlRenderer.CA_FILE, m.caBundle());
+      files.put(own + HostsTomlRenderer.CA_FILE, ca);
     }
   }
 

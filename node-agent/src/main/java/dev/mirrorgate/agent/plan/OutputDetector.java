@@ -1,27 +1,26 @@
 package dev.mirrorgate.agent.plan;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
+import dev.mirrorgate.agent.files.HostRoot;
 import java.util.EnumSet;
 import java.util.Set;
 
 /**
- * Which outputs a node needs, from what it has: /etc/hosts always, a runtime when its dir exists.
+ * Which outputs a node needs, from what it has: /etc/hosts always, a runtime when its directory
+ * exists (followed inside the host root, like every node path).
  */
 public final class OutputDetector {
 
   private OutputDetector() {}
 
-  public static Set<Output> detect(Path hostRoot) {
+  public static Set<Output> detect(HostRoot root) {
     Set<Output> out = EnumSet.of(Output.HOSTS);
-    if (Files.isDirectory(hostRoot.resolve("etc/containerd"))) {
+    if (root.isDirectory("etc/containerd")) {
       out.add(Output.CONTAINERD);
     }
-    if (Files.isDirectory(hostRoot.resolve("etc/docker"))) {
+    if (root.isDirectory("etc/docker")) {
       out.add(Output.DOCKER);
     }
-    if (Files.isDirectory(hostRoot.resolve("etc/containers"))
-        || Files.isDirectory(hostRoot.resolve("etc/crio"))) {
+    if (root.isDirectory("etc/containers") || root.isDirectory("etc/crio")) {
       out.add(Output.CONTAINERS);
     }
     return out;

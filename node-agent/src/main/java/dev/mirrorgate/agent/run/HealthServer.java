@@ -8,8 +8,10 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 
 /**
- * {@code /healthz} (last apply succeeded, or the agent stopped after a cleanup), {@code /readyz} (a
- * first apply succeeded) and {@code /metrics} on the JDK's small HTTP server.
+ * {@code /healthz} (fails once applies failed {@link AgentMetrics#UNHEALTHY_AFTER} times in a row,
+ * or a thread of the agent died), {@code /readyz} (fails while the node does not match the current
+ * document: no good apply yet, the last apply failed, the document is refused, the ConfigMap cannot
+ * be watched), each saying why, and {@code /metrics} on the JDK's small HTTP server.
  */
 public final class HealthServer implements AutoCloseable {
 
@@ -20,23 +22,23 @@ public final class HealthServer implements AutoCloseable {
     server.createContext(
         "/healthz",
         ex -> {
-          AgentMetrics.LastApply l = metrics.last();
-          if (metrics.isStopped()) {
-            send(ex, 200, "ok: stopped after cleanup\n", "text/plain");
-          } else if (l == null || l.ok()) {
-            send(ex, 200, "ok\n", "text/plain");
+          var problem = metrics.unhealthy();
+          if (problem.isPresent()) {
+            send(ex, 503, problem.get() + "\n", "text/plain");
           } else {
-            send(ex, 503, "last apply failed: " + l.error() + "\n", "text/plain");
+            send(
+                ex,
+                200,
+                metrics.isStopped() ? "ok: stopped after cleanup\n" : "ok\n",
+                "text/plain");
           }
         });
     server.createContext(
         "/readyz",
-        ex ->
-            send(
-                ex,
-                metrics.ready() ? 200 : 503,
-                metrics.ready() ? "ready\n" : "no successful apply yet\n",
-                "text/plain"));
+        ex -> {
+          var problem = metrics.notReady();
+          send(ex, problem.isPresent() ? 503 : 200, problem.orElse("ready") + "\n", "text/plain");
+        });
     server.createContext(
         "/metrics",
         ex -> send(ex, 200, metrics.prometheus(), "text/plain; version=0.0.4; charset=utf-8"));

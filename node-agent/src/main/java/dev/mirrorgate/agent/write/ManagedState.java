@@ -1,6 +1,8 @@
 package dev.mirrorgate.agent.write;
 
+import java.util.Collections;
 import java.util.Set;
+import java.util.SortedSet;
 import java.util.TreeSet;
 
 /**
@@ -25,9 +27,19 @@ public record ManagedState(
   public static final ManagedState EMPTY =
       new ManagedState(Set.of(), Set.of(), Set.of(), false, false);
 
+  /**
+   * Sorted sets are taken as they are, unmodifiable: the writer builds each state once, from its
+   * own sets, and never changes them while the state is in use; a state of thousands of files is
+   * not copied.
+   */
   public ManagedState {
-    files = new TreeSet<>(files);
-    directories = new TreeSet<>(directories);
-    backups = new TreeSet<>(backups);
+    files = sorted(files);
+    directories = sorted(directories);
+    backups = sorted(backups);
+  }
+
+  private static Set<String> sorted(Set<String> s) {
+    return Collections.unmodifiableSortedSet(
+        s instanceof SortedSet<String> sorted ? sorted : new TreeSet<>(s));
   }
 }

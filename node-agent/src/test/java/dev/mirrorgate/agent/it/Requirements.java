@@ -41,9 +41,14 @@ final class Requirements {
     return null;
   }
 
-  /** The node agent's shaded jar; built by the package phase that runs before the ITs. */
+  /**
+   * The node agent's shaded jar; built by the package phase that runs before the ITs. {@code
+   * -Dagent.jar=FILE} runs the ITs against another build (an older one, to see what they catch).
+   */
   static Path agentJar() {
-    Path jar = Path.of("target/mirrorgate-node-agent.jar").toAbsolutePath();
+    Path jar =
+        Path.of(System.getProperty("agent.jar", "target/mirrorgate-node-agent.jar"))
+            .toAbsolutePath();
     assumeTrue(Files.exists(jar), "run the ITs through Maven verify: " + jar + " is not built");
     return jar;
   }

@@ -70,6 +70,57 @@ class HostsFileTest {
             "1.1.1.1 caf\u00e9\n" + BLOCK));
   }
 
+  static Stream<Arguments> longLines() {
+    String longLine = "0.0.0.0 " + "x".repeat(HostsFile.MAX_MARKER_LINE) + "\n";
+    String padded = " ".repeat(HostsFile.MAX_MARKER_LINE) + "# END mirrorgate\n";
+    return Stream.of(
+        Arguments.of(
+            "lines longer than a marker line pass through whole",
+            longLine + "# BEGIN mirrorgate\nold\n# END mirrorgate\n" + longLine,
+            ONE,
+            longLine + BLOCK + longLine),
+        Arguments.of(
+            "a marker padded beyond the longest marker line is not a marker",
+            "# BEGIN mirrorgate\nold\n" + padded + "# END mirrorgate\n",
+            ONE,
+            BLOCK),
+        Arguments.of(
+            "CRLF markers are markers",
+            "a\r\n# BEGIN mirrorgate\r\nold\r\n# END mirrorgate\r\nb\r\n",
+            List.of(),
+            "a\r\nb\r\n"),
+        Arguments.of(
+            "a file of several chunks",
+            "127.0.0.1 localhost\n".repeat(10_000) + "# BEGIN mirrorgate\n# END mirrorgate\n",
+            ONE,
+            "127.0.0.1 localhost\n".repeat(10_000) + BLOCK));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("longLines")
+  void streamsLinesOfAnyLength(
+      String name, String existing, List<HostsEntry> entries, String expected) {
+    merge(name, existing, entries, expected);
+  }
+
+  @org.junit.jupiter.api.Test
+  void scanSaysWhereTheFileEndsAndStopsBeyondTheLimit() throws Exception {
+    byte[] file = "a\n# BEGIN mirrorgate\nx\n# END mirrorgate \t\n\n".getBytes();
+    HostsFile.Layout layout = HostsFile.scan(new java.io.ByteArrayInputStream(file), file.length);
+
+    assertThat(layout.size()).isEqualTo(file.length);
+    assertThat(layout.hasBlock()).isTrue();
+    assertThat(layout.endsWithEndMarker()).isTrue();
+    assertThat(layout.lastByte()).isEqualTo('\n');
+    // the limit is on the file's own lines ("a\n", "\n"): the agent's block does not count
+    assertThat(HostsFile.scan(new java.io.ByteArrayInputStream(file), 3).size())
+        .isEqualTo(file.length);
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> HostsFile.scan(new java.io.ByteArrayInputStream(file), 2))
+        .isInstanceOf(HostsFile.TooLargeException.class)
+        .hasMessage("larger than 2 bytes (not counting the agent's block)");
+  }
+
   @ParameterizedTest(name = "{0}")
   @MethodSource("merges")
   void merge(String name, String existing, List<HostsEntry> entries, String expected) {

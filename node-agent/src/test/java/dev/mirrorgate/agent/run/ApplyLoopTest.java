@@ -5,6 +5,10 @@ import static org.awaitility.Awaitility.await;
 
 import dev.mirrorgate.agent.Log;
 import dev.mirrorgate.agent.NodeAgent;
+import dev.mirrorgate.agent.files.Content;
+import dev.mirrorgate.agent.files.DelegatingFileOps;
+import dev.mirrorgate.agent.files.FileMeta;
+import dev.mirrorgate.agent.files.FileOps;
 import dev.mirrorgate.agent.files.PosixFileOps;
 import dev.mirrorgate.agent.plan.Output;
 import dev.mirrorgate.agent.write.NodeWriter;
@@ -26,6 +30,7 @@ import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -49,6 +54,26 @@ class ApplyLoopTest {
   HealthServer health;
   final List<List<String>> rejections = new CopyOnWriteArrayList<>();
 
+  /** What the next writes of /etc/hosts throw, when set: a full disk, an OutOfMemoryError. */
+  final AtomicReference<Throwable> hostsFault = new AtomicReference<>();
+
+  final FileOps faulty =
+      new DelegatingFileOps(new PosixFileOps()) {
+        @Override
+        public void writeAtomically(Path target, Content content, FileMeta meta)
+            throws IOException {
+          Throwable fault = hostsFault.get();
+          if (fault != null && target.endsWith("etc/hosts")) {
+            switch (fault) {
+              case IOException e -> throw e;
+              case Error e -> throw e;
+              default -> throw new IllegalStateException(fault);
+            }
+          }
+          super.writeAtomically(target, content, meta);
+        }
+      };
+
   @BeforeEach
   void setUp() throws Exception {
     root = Files.createDirectories(dir.resolve("root"));
@@ -58,9 +83,9 @@ class ApplyLoopTest {
         Files.writeString(Files.createDirectories(dir.resolve("cm")).resolve("m.yaml"), ONE);
     Log log = new Log(new PrintStream(logs, true, StandardCharsets.UTF_8), Clock.systemUTC());
     NodeAgent agent =
-        new NodeAgent(
-            root, new PosixFileOps(), () -> EnumSet.of(Output.HOSTS, Output.CONTAINERD), log);
-    MirrorsSource file = new FileMirrorsSource(mirrorsFile);
+        new NodeAgent(root, faulty, () -> EnumSet.of(Output.HOSTS, Output.CONTAINERD), log);
+    MirrorsSource file =
+        new FileMirrorsSource(mirrorsFile, DocumentRules.forNode(java.util.Set.of()));
     MirrorsSource source = // the file, and what the loop reports back to it
         new MirrorsSource() {
           @Override
@@ -81,7 +106,7 @@ class ApplyLoopTest {
     loop = new ApplyLoop(agent, source, Duration.ofMillis(300), metrics, Clock.systemUTC(), log);
     health = new HealthServer(new InetSocketAddress("127.0.0.1", 0), metrics);
     loop.start();
-    await().atMost(Duration.ofSeconds(10)).until(metrics::ready);
+    await().atMost(Duration.ofSeconds(30)).until(metrics::ready);
   }
 
   @AfterEach
@@ -98,9 +123,9 @@ class ApplyLoopTest {
     Files.writeString(hostsToml, "tampered");
     Files.writeString(root.resolve("etc/hosts"), "127.0.0.1 localhost\n");
 
-    await().atMost(Duration.ofSeconds(10)).until(() -> metrics.driftRepairs() >= 1);
+    await().atMost(Duration.ofSeconds(30)).until(() -> metrics.driftRepairs() >= 1);
     await()
-        .atMost(Duration.ofSeconds(10))
+        .atMost(Duration.ofSeconds(30))
         .untilAsserted(
             () -> {
               assertThat(Files.readString(hostsToml)).isEqualTo(good);
@@ -113,16 +138,16 @@ class ApplyLoopTest {
   void followsTheMirrorsFileAndKeepsTheLastGoodDocument() throws Exception {
     Files.writeString(mirrorsFile, TWO);
     await()
-        .atMost(Duration.ofSeconds(10))
+        .atMost(Duration.ofSeconds(30))
         .until(() -> Files.exists(root.resolve("etc/containerd/certs.d/b.io/hosts.toml")));
 
     Files.writeString(mirrorsFile, "");
     Files.writeString(mirrorsFile, "mirrors: [{name: BAD}]");
     await()
-        .atMost(Duration.ofSeconds(10))
+        .atMost(Duration.ofSeconds(30))
         .until(() -> !metrics.prometheus().contains("kind=\"mirrors\"} 0"));
     await()
-        .atMost(Duration.ofSeconds(10))
+        .atMost(Duration.ofSeconds(30))
         .untilAsserted(
             () ->
                 assertThat(logs.toString())
@@ -134,7 +159,7 @@ class ApplyLoopTest {
   void anInvalidDocumentIsReportedOnceNotAtEveryResync() throws Exception {
     replace(mirrorsFile, "mirrors: [{name: BAD}]");
     long applies = metrics.applies();
-    await().atMost(Duration.ofSeconds(10)).until(() -> metrics.applies() >= applies + 3);
+    await().atMost(Duration.ofSeconds(30)).until(() -> metrics.applies() >= applies + 3);
     assertThat(logs.toString().split("keeping the last good one", -1)).hasSize(2);
     assertThat(metrics.prometheus()).contains("mirrorgate_node_errors_total{kind=\"mirrors\"} 1");
     assertThat(rejections).hasSize(1); // the source is told once (the ConfigMap's Event)
@@ -145,7 +170,7 @@ class ApplyLoopTest {
   void reassertsPeriodicallyWithoutWriting() throws Exception {
     Object inode = Files.getAttribute(root.resolve("etc/hosts"), "unix:ino");
     long before = metrics.applies();
-    await().atMost(Duration.ofSeconds(10)).until(() -> metrics.applies() >= before + 3);
+    await().atMost(Duration.ofSeconds(30)).until(() -> metrics.applies() >= before + 3);
     assertThat(Files.getAttribute(root.resolve("etc/hosts"), "unix:ino")).isEqualTo(inode);
     assertThat(metrics.driftRepairs()).isZero();
   }
@@ -153,7 +178,7 @@ class ApplyLoopTest {
   @Test
   void writesNothingAfterACleanup() throws Exception {
     new NodeWriter(root, new PosixFileOps()).cleanup();
-    await().atMost(Duration.ofSeconds(10)).until(metrics::isStopped);
+    await().atMost(Duration.ofSeconds(30)).until(metrics::isStopped);
 
     Files.writeString(mirrorsFile, TWO);
     Files.writeString(root.resolve("etc/hosts"), "127.0.0.1 localhost\n# touched\n");
@@ -177,6 +202,82 @@ class ApplyLoopTest {
             "mirrorgate_node_mirrors 1.0",
             "# TYPE mirrorgate_node_drift_repairs_total counter",
             "mirrorgate_node_errors_total{kind=\"apply\"} 0");
+  }
+
+  @Test
+  void aFailedApplyIsALogLineAMetricAndNotReadyThenUnhealthyAndTheLoopGoesOn() throws Exception {
+    hostsFault.set(new IOException("No space left on device"));
+    Files.writeString(root.resolve("etc/hosts"), "127.0.0.1 localhost\n"); // drift: a write
+
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () -> assertThat(get("/readyz")).startsWith("503 last apply failed: No space left"));
+    assertThat(logs.toString()).contains("\"msg\":\"apply failed\"", "No space left on device");
+    assertThat(metrics.prometheus())
+        .doesNotContain("mirrorgate_node_errors_total{kind=\"apply\"} 0");
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () ->
+                assertThat(get("/healthz"))
+                    .matches("(?s)503 the last \\d+ applies failed: No space left on device.*"));
+
+    hostsFault.set(null); // the resync goes on, and the node recovers
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () -> {
+              assertThat(get("/readyz")).isEqualTo("200 ready\n");
+              assertThat(get("/healthz")).isEqualTo("200 ok\n");
+            });
+    assertThat(Files.readString(root.resolve("etc/hosts"))).contains("10.0.0.1 m.test");
+  }
+
+  @Test
+  void anOutOfMemoryErrorInAnApplyIsReportedAndTheLoopSurvivesIt() throws Exception {
+    hostsFault.set(new OutOfMemoryError("Java heap space"));
+    Files.writeString(root.resolve("etc/hosts"), "127.0.0.1 localhost\n");
+
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () ->
+                assertThat(get("/healthz"))
+                    .matches(
+                        "(?s)503 the last \\d+ applies failed: out of memory \\(Java heap space\\).*"));
+    assertThat(logs.toString()).contains("out of memory (Java heap space)");
+    assertThat(metrics.prometheus()).contains("mirrorgate_node_apply_failures_in_a_row ");
+
+    hostsFault.set(null);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(() -> assertThat(get("/healthz")).isEqualTo("200 ok\n"));
+  }
+
+  @Test
+  void aRefusedDocumentMakesTheAgentNotReadyWhileTheLastGoodOneStaysApplied() throws Exception {
+    replace(
+        mirrorsFile,
+        "mirrors: [{name: a, upstream: a.io, endpoint: \"https://m.test\","
+            + " masquerade: localhost, address: 10.0.0.1}]");
+
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () ->
+                assertThat(get("/readyz"))
+                    .startsWith(
+                        "503 the last good document stays applied; mirrors document" + " refused: ")
+                    .contains("mirrors[0].masquerade: \"localhost\" is a loopback name"));
+    assertThat(get("/healthz")).isEqualTo("200 ok\n"); // a restart would not help
+    assertThat(metrics.prometheus()).contains("mirrorgate_node_document_refused 1.0");
+    assertThat(Files.readString(root.resolve("etc/hosts"))).contains("10.0.0.1 m.test");
+
+    replace(mirrorsFile, TWO);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(() -> assertThat(get("/readyz")).isEqualTo("200 ready\n"));
   }
 
   /** Replaces a file atomically, the way a ConfigMap volume is updated. */

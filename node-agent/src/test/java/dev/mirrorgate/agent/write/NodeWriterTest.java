@@ -3,6 +3,7 @@ package dev.mirrorgate.agent.write;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.mirrorgate.agent.files.HostRoot;
 import dev.mirrorgate.agent.files.PosixFileOps;
 import dev.mirrorgate.agent.plan.NodePlan;
 import dev.mirrorgate.agent.plan.NodePlanner;
@@ -250,6 +251,118 @@ class NodeWriterTest {
             Map.of("etc/hosts", "h\n", "etc/docker/certs.d/mirror.test:5443/ca.crt", "theirs"));
   }
 
+  @Test
+  void aSymlinkedHostsFileIsWrittenThroughAndTheLinkKept() throws Exception {
+    write(Map.of("etc/static/hosts", "127.0.0.1 localhost\n"));
+    Path link = Files.createSymbolicLink(root.resolve("etc/hosts"), Path.of("/etc/static/hosts"));
+    NodeWriter writer = new NodeWriter(root, new PosixFileOps());
+
+    writer.apply(plan(ONE_MIRROR, Set.of(Output.HOSTS)));
+
+    assertThat(Files.isSymbolicLink(link)).isTrue();
+    assertThat(Files.readSymbolicLink(link)).isEqualTo(Path.of("/etc/static/hosts"));
+    assertThat(Files.readString(root.resolve("etc/static/hosts")))
+        .isEqualTo("127.0.0.1 localhost\n" + BLOCK);
+    assertThat(writer.differences(plan(ONE_MIRROR, Set.of(Output.HOSTS)))).isEmpty();
+
+    writer.cleanup();
+
+    assertThat(Files.readSymbolicLink(link)).isEqualTo(Path.of("/etc/static/hosts"));
+    assertThat(tree(true)).isEqualTo(Map.of("etc/static/hosts", "127.0.0.1 localhost\n"));
+  }
+
+  @Test
+  void aForeignLinkIsBackedUpAsALinkAndRestoredAsItWas() throws Exception {
+    write(Map.of("etc/hosts", "", "shared/corp-ca.crt", "theirs\n"));
+    Path link = root.resolve("etc/docker/certs.d/mirror.test:5443/ca.crt");
+    Files.createDirectories(link.getParent());
+    Files.createSymbolicLink(link, Path.of("../../../../shared/corp-ca.crt"));
+    NodeWriter writer = new NodeWriter(root, new PosixFileOps());
+
+    ApplyReport report = writer.apply(plan(ONE_MIRROR, Set.of(Output.DOCKER)));
+
+    assertThat(report.backedUp()).containsExactly("etc/docker/certs.d/mirror.test:5443/ca.crt");
+    assertThat(Files.isSymbolicLink(link)).isFalse();
+    assertThat(Files.readString(link)).isEqualTo(CA);
+    assertThat(Files.readString(root.resolve("shared/corp-ca.crt"))).isEqualTo("theirs\n");
+
+    writer.cleanup();
+
+    assertThat(Files.readSymbolicLink(link)).isEqualTo(Path.of("../../../../shared/corp-ca.crt"));
+    assertThat(tree(true)).isEqualTo(Map.of("etc/hosts", "", "shared/corp-ca.crt", "theirs\n"));
+  }
+
+  @Test
+  void aStateThatListsPathsTheAgentNeverWritesIsRefusedAndNothingIsTouched() throws Exception {
+    write(
+        Map.of(
+            "etc/hosts",
+            "127.0.0.1 localhost\n",
+            "etc/passwd",
+            "root:x:0:0\n",
+            NodeWriter.STATE_FILE,
+            """
+            {"files": ["etc/passwd", "/etc/shadow", "../../outside"], "directories": ["/tmp"],
+             "backups": [], "hostsAddedNewline": false, "cleaning": false}
+            """));
+    Map<String, String> before = tree(false);
+    NodeWriter writer = new NodeWriter(root, new PosixFileOps());
+
+    assertThatThrownBy(writer::cleanup)
+        .hasMessageContaining("refused, nothing done")
+        .hasMessageContaining("files: \"etc/passwd\" is not a file the agent writes")
+        .hasMessageContaining("files: \"/etc/shadow\" is an absolute path")
+        .hasMessageContaining("directories: \"/tmp\" is an absolute path");
+    assertThatThrownBy(() -> writer.apply(plan(ONE_MIRROR, Output.all())))
+        .hasMessageContaining("refused, nothing done");
+
+    assertThat(tree(false)).isEqualTo(before);
+  }
+
+  @Test
+  void aHostsFileOverTheLimitIsAClearErrorAndStaysAsItWas() throws Exception {
+    String hosts = "127.0.0.1 localhost\n".repeat(10); // 200 bytes
+    write(Map.of("etc/hosts", hosts));
+    NodeWriter atTheLimit = new NodeWriter(new HostRoot(root, new PosixFileOps()), 200);
+    NodeWriter belowIt = new NodeWriter(new HostRoot(root, new PosixFileOps()), 199);
+
+    assertThatThrownBy(() -> belowIt.apply(plan(ONE_MIRROR, Set.of(Output.HOSTS))))
+        .hasMessageContaining("etc/hosts: larger than 199 bytes");
+    assertThat(Files.readString(root.resolve("etc/hosts"))).isEqualTo(hosts);
+    assertThat(root.resolve("etc/.hosts.mirrorgate-tmp")).doesNotExist();
+
+    atTheLimit.apply(plan(ONE_MIRROR, Set.of(Output.HOSTS)));
+    assertThat(Files.readString(root.resolve("etc/hosts"))).isEqualTo(hosts + BLOCK);
+  }
+
+  @Test
+  void cleanupRemovesTheLockFileAndARunningAgentDoesNotBringItBack() throws Exception {
+    write(Map.of("etc/hosts", "127.0.0.1 localhost\n"));
+    NodeWriter writer = new NodeWriter(root, new PosixFileOps());
+    NodePlan plan = plan(ONE_MIRROR, Set.of(Output.HOSTS));
+    assertThat(writer.applyUnlessCleanedUp(plan, false)).isPresent();
+    assertThat(root.resolve(NodeWriter.LOCK_FILE)).exists();
+
+    writer.cleanup();
+
+    assertThat(root.resolve("run")).doesNotExist(); // the agent created it: gone too
+    assertThat(writer.applyUnlessCleanedUp(plan, true)).isEmpty();
+    assertThat(root.resolve("run")).doesNotExist();
+    assertThat(tree(true)).isEqualTo(Map.of("etc/hosts", "127.0.0.1 localhost\n"));
+  }
+
+  @Test
+  void cleanupKeepsARunDirectoryItDidNotCreate() throws Exception {
+    write(Map.of("etc/hosts", "127.0.0.1 localhost\n"));
+    Files.createDirectories(root.resolve("run"));
+    NodeWriter writer = new NodeWriter(root, new PosixFileOps());
+    writer.apply(plan(ONE_MIRROR, Set.of(Output.HOSTS)));
+
+    writer.cleanup();
+
+    assertThat(root.resolve("run")).isEmptyDirectory();
+  }
+
   private NodePlan plan(String yaml, Set<Output> outputs) throws Exception {
     MirrorsDocument doc = new MirrorsDocumentParser().parse(yaml);
     return NodePlanner.plan(doc, outputs);
@@ -276,6 +389,9 @@ class NodeWriterTest {
       for (Path p : s.toList()) {
         if (p.startsWith(root.resolve("run"))) {
           continue; // the lock's directory (on a node, /run)
+        }
+        if (Files.isSymbolicLink(p)) {
+          continue; // links are checked by the tests that make them
         }
         if (Files.isRegularFile(p)) {
           out.put(root.relativize(p).toString(), Files.readString(p));
