@@ -1,0 +1,275 @@
+package dev.mirrorgate.common.testing;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * Removes what a {@link KubeCluster} node leaves on the machine, reading the state from the machine
+ * itself (processes, mount table, cgroup tree), so it works as well after a crashed run as after a
+ * normal one, and any number of times: every process whose command line names the cluster's
+ * directory, the containers in the {@code kubepods} cgroups, the mounts under the directory, the
+ * {@code kubepods} cgroup directories, containerd's shim sockets and the kubelet's links in {@code
+ * /var/log/containers}, then the directory itself. Each step goes on when another fails; what could
+ * not be removed is returned, never thrown.
+ */
+final class NodeCleanup {
+  static final Path CGROUP_ROOT = Path.of("/sys/fs/cgroup");
+  static final String KUBEPODS = "kubepods";
+  static final Path CONTAINER_LOG_LINKS = Path.of("/var/log/containers");
+  static final Path SHIM_SOCKETS = Path.of("/run/containerd/s");
+
+  private NodeCleanup() {}
+
+  /** Everything of the node in {@code dir}; returns what is left, empty when all went. */
+  static List<String> clean(Path dir) {
+    List<String> problems = new ArrayList<>();
+    killContainers(problems);
+    killProcessesNaming(dir, problems);
+    unmountUnder(dir, problems);
+    removeKubepodsCgroups(problems);
+    removeContainerLogLinksInto(dir, problems);
+    deleteTree(dir, problems);
+    return problems;
+  }
+
+  /** SIGKILL for every process of every {@code kubepods} cgroup, until none is left (10 s). */
+  static void killContainers(List<String> problems) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (true) {
+      List<Long> pids = kubepodsProcesses();
+      if (pids.isEmpty()) {
+        return;
+      }
+      if (System.nanoTime() > deadline) {
+        problems.add("processes left in the kubepods cgroups: " + pids);
+        return;
+      }
+      pids.forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
+      pause(100);
+    }
+  }
+
+  /** The processes in any {@code kubepods} cgroup of any hierarchy. */
+  static List<Long> kubepodsProcesses() {
+    List<Long> pids = new ArrayList<>();
+    for (Path top : kubepodsCgroups()) {
+      try (Stream<Path> files = Files.walk(top)) {
+        for (Path procs : files.filter(f -> f.endsWith("cgroup.procs")).toList()) {
+          for (String line : Files.readAllLines(procs)) {
+            if (!line.isBlank()) {
+              pids.add(Long.parseLong(line.strip()));
+            }
+          }
+        }
+      } catch (IOException | RuntimeException e) {
+        // a cgroup removed while walking: the next round sees the rest
+      }
+    }
+    return pids.stream().distinct().toList();
+  }
+
+  /** {@code /sys/fs/cgroup/<hierarchy>/kubepods} (v1) and {@code /sys/fs/cgroup/kubepods} (v2). */
+  static List<Path> kubepodsCgroups() {
+    List<Path> found = new ArrayList<>();
+    if (Files.isDirectory(CGROUP_ROOT.resolve(KUBEPODS))) {
+      found.add(CGROUP_ROOT.resolve(KUBEPODS));
+    }
+    try (DirectoryStream<Path> hierarchies = Files.newDirectoryStream(CGROUP_ROOT)) {
+      for (Path hierarchy : hierarchies) {
+        Path kubepods = hierarchy.resolve(KUBEPODS);
+        if (!hierarchy.getFileName().toString().equals(KUBEPODS) && Files.isDirectory(kubepods)) {
+          found.add(kubepods);
+        }
+      }
+    } catch (IOException e) {
+      // no cgroup file system: nothing to clean
+    }
+    return found;
+  }
+
+  /**
+   * SIGTERM, then SIGKILL after 10 s, for every process whose command line mentions {@code dir}.
+   */
+  static void killProcessesNaming(Path dir, List<String> problems) {
+    String needle = dir.toAbsolutePath().toString();
+    List<ProcessHandle> found =
+        ProcessHandle.allProcesses()
+            .filter(p -> p.pid() != ProcessHandle.current().pid())
+            .filter(p -> commandLine(p.pid()).contains(needle))
+            .toList();
+    found.forEach(ProcessHandle::destroy);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    for (ProcessHandle p : found) {
+      while (p.isAlive() && System.nanoTime() < deadline) {
+        pause(50);
+      }
+      if (p.isAlive()) {
+        p.destroyForcibly();
+      }
+    }
+    for (ProcessHandle p : found) {
+      try {
+        p.onExit().get(10, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        problems.add("process " + p.pid() + " (" + commandLine(p.pid()) + ") did not exit");
+      }
+    }
+  }
+
+  /** The NUL-separated {@code /proc/PID/cmdline}, joined by spaces ("" when gone). */
+  static String commandLine(long pid) {
+    try {
+      byte[] raw = Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline"));
+      return new String(raw, StandardCharsets.UTF_8).replace('\0', ' ');
+    } catch (IOException e) {
+      return "";
+    }
+  }
+
+  /** Unmounts every mount point at or under {@code dir}, deepest first (lazily if busy). */
+  static void unmountUnder(Path dir, List<String> problems) {
+    String prefix = dir.toAbsolutePath().toString();
+    for (int round = 0; round < 5; round++) {
+      List<String> points = mountPointsUnder(prefix);
+      if (points.isEmpty()) {
+        return;
+      }
+      for (String point : points) {
+        if (run(List.of("umount", point)) != 0 && run(List.of("umount", "-l", point)) != 0) {
+          problems.add("cannot unmount " + point);
+        }
+      }
+    }
+    List<String> left = mountPointsUnder(prefix);
+    if (!left.isEmpty()) {
+      problems.add("still mounted: " + left);
+    }
+  }
+
+  /** Mount points at or under {@code prefix}, deepest first. */
+  static List<String> mountPointsUnder(String prefix) {
+    List<String> points = new ArrayList<>();
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
+        String[] fields = line.split(" ");
+        if (fields.length > 4) {
+          String point = unescape(fields[4]);
+          if (point.equals(prefix) || point.startsWith(prefix + "/")) {
+            points.add(point);
+          }
+        }
+      }
+    } catch (IOException e) {
+      return List.of();
+    }
+    points.sort(Comparator.comparingInt(String::length).reversed());
+    return points.stream().distinct().toList();
+  }
+
+  private static String unescape(String field) {
+    return field
+        .replace("\\040", " ")
+        .replace("\\011", "\t")
+        .replace("\\012", "\n")
+        .replace("\\134", "\\");
+  }
+
+  /** Removes every {@code kubepods} cgroup directory, children first. */
+  static void removeKubepodsCgroups(List<String> problems) {
+    for (Path top : kubepodsCgroups()) {
+      try (Stream<Path> dirs = Files.walk(top)) {
+        List<Path> all = dirs.filter(Files::isDirectory).sorted(Comparator.reverseOrder()).toList();
+        for (Path cgroup : all) {
+          removeCgroup(cgroup, problems);
+        }
+      } catch (IOException | RuntimeException e) {
+        problems.add("cannot walk " + top + ": " + e);
+      }
+    }
+  }
+
+  private static void removeCgroup(Path cgroup, List<String> problems) {
+    // rmdir(2) is the only way to remove a cgroup; a dying task can hold it for a moment
+    for (int attempt = 0; attempt < 50; attempt++) {
+      try {
+        Files.deleteIfExists(cgroup);
+        return;
+      } catch (IOException e) {
+        pause(100);
+      }
+    }
+    problems.add("cannot remove cgroup " + cgroup);
+  }
+
+  /** The kubelet's symlinks in /var/log/containers that point into {@code dir}. */
+  static void removeContainerLogLinksInto(Path dir, List<String> problems) {
+    if (!Files.isDirectory(CONTAINER_LOG_LINKS)) {
+      return;
+    }
+    try (DirectoryStream<Path> links = Files.newDirectoryStream(CONTAINER_LOG_LINKS)) {
+      for (Path link : links) {
+        if (Files.isSymbolicLink(link)
+            && Files.readSymbolicLink(link).toString().startsWith(dir.toString())) {
+          Files.deleteIfExists(link);
+        }
+      }
+    } catch (IOException e) {
+      problems.add("cannot clean " + CONTAINER_LOG_LINKS + ": " + e);
+    }
+  }
+
+  /** Deletes {@code dir} and everything in it (nothing may be mounted there any more). */
+  static void deleteTree(Path dir, List<String> problems) {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    if (run(List.of("rm", "-rf", "--one-file-system", dir.toString())) != 0 || Files.exists(dir)) {
+      problems.add("cannot delete " + dir);
+    }
+  }
+
+  /** Deletes a directory the node created, only when it is empty. */
+  static void deleteIfEmpty(Path dir) {
+    try {
+      Files.deleteIfExists(dir);
+    } catch (IOException notEmptyOrGone) {
+      // someone else's files: kept
+    }
+  }
+
+  static int run(List<String> command) {
+    try {
+      Process p =
+          new ProcessBuilder(command)
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+              .start();
+      if (!p.waitFor(30, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+        return -1;
+      }
+      return p.exitValue();
+    } catch (IOException e) {
+      return -1;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return -1;
+    }
+  }
+
+  private static void pause(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
