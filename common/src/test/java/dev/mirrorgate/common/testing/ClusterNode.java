@@ -5,14 +5,10 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -60,9 +56,8 @@ final class ClusterNode {
   private final ControlPlane controlPlane;
   private final String nodeName;
   private final boolean withCniConfig;
-  private final Map<Path, String> savedTunables = new LinkedHashMap<>();
-  private final List<Path> machineDirsWeMake = new ArrayList<>();
   private final Map<String, Process> processes = new LinkedHashMap<>();
+  private Map<Path, String> machineBefore = Map.of();
 
   ClusterNode(
       Path dir, Path nodeBins, ControlPlane controlPlane, String nodeName, boolean withCniConfig) {
@@ -71,6 +66,11 @@ final class ClusterNode {
     this.controlPlane = controlPlane;
     this.nodeName = nodeName;
     this.withCniConfig = withCniConfig;
+  }
+
+  /** The machine-wide directories and kernel settings as this node found them. */
+  Map<Path, String> machineBefore() {
+    return machineBefore;
   }
 
   Path hostRoot() {
@@ -97,16 +97,7 @@ final class ClusterNode {
   /** Starts containerd, imports the pause image, then the controllers and the kubelet. */
   void start(Path pauseImage, String adminToken, String kubeletToken, Map<String, Long> startMillis)
       throws Exception {
-    for (Path dirToBe : MACHINE_DIRS) {
-      if (!Files.exists(dirToBe)) {
-        machineDirsWeMake.add(dirToBe);
-      }
-    }
-    for (Path tunable : KERNEL_TUNABLES) {
-      if (Files.isReadable(tunable)) {
-        savedTunables.put(tunable, Files.readString(tunable).strip());
-      }
-    }
+    machineBefore = NodeCleanup.recordMachineState(dir);
     writeHostRoot();
     long t = System.nanoTime();
     startContainerd();
@@ -406,77 +397,15 @@ final class ClusterNode {
   }
 
   /**
-   * Stops everything and removes what the node left (the kubelet first, so that nothing restarts
-   * containers; then the containers, containerd and its shims, the controllers); idempotent.
-   * Returns what could not be removed.
+   * Stops the node's processes in order: the kubelet first (so that nothing restarts containers),
+   * then the containers, containerd, the controllers. {@link NodeCleanup#clean} removes the rest.
    */
-  List<String> stop() {
-    List<String> problems = new ArrayList<>();
+  void stopProcesses(List<String> problems) {
     stopProcess("kubelet");
     NodeCleanup.killContainers(problems);
-    List<String> shimSockets = shimSockets();
     for (String name : List.of("containerd", "kube-scheduler", "kube-controller-manager")) {
       stopProcess(name);
     }
-    NodeCleanup.killProcessesNaming(dir, problems);
-    for (String socket : shimSockets) {
-      try {
-        Files.deleteIfExists(NodeCleanup.SHIM_SOCKETS.resolve(socket));
-      } catch (IOException e) {
-        problems.add("cannot remove shim socket " + socket + ": " + e);
-      }
-    }
-    NodeCleanup.unmountUnder(dir, problems);
-    NodeCleanup.removeKubepodsCgroups(problems);
-    NodeCleanup.removeContainerLogLinksInto(dir, problems);
-    // The kubelet's device-plugin socket is stale once the kubelet is gone, whoever made its dir.
-    try {
-      Files.deleteIfExists(KUBELET_MACHINE_DIR.resolve("device-plugins/kubelet.sock"));
-    } catch (IOException e) {
-      problems.add("cannot remove the kubelet's device-plugin socket: " + e);
-    }
-    // The kubelet's own machine-wide directory goes whole when this node made it (its sockets);
-    // the shared ones only when empty (another containerd may use /run/containerd meanwhile).
-    for (Path made : machineDirsWeMake) {
-      if (made.startsWith(KUBELET_MACHINE_DIR)) {
-        NodeCleanup.deleteTree(made, problems);
-      } else {
-        NodeCleanup.deleteIfEmpty(made);
-      }
-    }
-    savedTunables.forEach(
-        (tunable, value) -> {
-          try {
-            if (!Files.readString(tunable).strip().equals(value)) {
-              Files.writeString(tunable, value + "\n");
-            }
-          } catch (IOException e) {
-            problems.add("cannot restore " + tunable + " to " + value + ": " + e);
-          }
-        });
-    return problems;
-  }
-
-  /**
-   * containerd 1.6 names a shim's socket {@code /run/containerd/s/sha256(ADDRESS/NAMESPACE/ID)}; a
-   * shim killed with SIGKILL leaves it behind.
-   */
-  private List<String> shimSockets() {
-    List<String> sockets = new ArrayList<>();
-    Path tasks = dir.resolve("containerd/state/io.containerd.runtime.v2.task").resolve(NAMESPACE);
-    if (!Files.isDirectory(tasks)) {
-      return sockets;
-    }
-    try (DirectoryStream<Path> ids = Files.newDirectoryStream(tasks)) {
-      MessageDigest sha = MessageDigest.getInstance("SHA-256");
-      for (Path id : ids) {
-        String key = containerdSocket() + "/" + NAMESPACE + "/" + id.getFileName();
-        sockets.add(HexFormat.of().formatHex(sha.digest(key.getBytes(StandardCharsets.UTF_8))));
-      }
-    } catch (IOException | NoSuchAlgorithmException e) {
-      // nothing to compute from: the generic cleanup still runs
-    }
-    return sockets;
   }
 
   private void stopProcess(String name) {

@@ -45,6 +45,20 @@ final class ClusterRequirements {
               + ": run `bash .ci/install-deps` (Debian containerd, runc,"
               + " containernetworking-plugins, util-linux)");
     }
+    // The harness owns the machine's kubepods cgroups and cleans them: never on a real node.
+    List<String> kubelets =
+        ProcessHandle.allProcesses()
+            .filter(p -> p.info().command().map(c -> c.endsWith("/kubelet")).orElse(false))
+            .filter(p -> !NodeCleanup.commandLine(p.pid()).contains("/tmp/mirrorgate-cluster-"))
+            .map(p -> Long.toString(p.pid()))
+            .toList();
+    if (!kubelets.isEmpty()) {
+      missing.add(
+          "a kubelet not started by the tests runs here (pid "
+              + String.join(", ", kubelets)
+              + "): this machine is a Kubernetes node, and the cluster tier would take over its"
+              + " cgroups; run the tier on a machine without one");
+    }
     try {
       String host = InetAddress.getLocalHost().getHostName().toLowerCase(Locale.ROOT);
       if (!InetAddress.getByName(host).isLoopbackAddress()) {

@@ -60,8 +60,11 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 public final class KubeCluster implements BeforeAllCallback, AfterAllCallback, AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final SecureRandom RANDOM = new SecureRandom();
-  private static final Path LOCK =
-      Path.of(System.getProperty("java.io.tmpdir"), "mirrorgate-kubecluster.lock");
+
+  /** Fixed, not java.io.tmpdir: every JVM on the machine must see the same lock and leftovers. */
+  private static final Path TMP = Path.of("/tmp");
+
+  private static final Path LOCK = TMP.resolve("mirrorgate-kubecluster.lock");
   private static final String DIR_PREFIX = "mirrorgate-cluster-";
   private static final Semaphore ONE_PER_JVM = new Semaphore(1);
 
@@ -80,6 +83,7 @@ public final class KubeCluster implements BeforeAllCallback, AfterAllCallback, A
   private ApiClient client;
   private String nodeName;
   private final Map<String, Long> startMillis = new LinkedHashMap<>();
+  private Map<Path, String> machineBefore = Map.of();
 
   /** How long the start waits for the Node to be Ready (default 3 minutes). */
   public KubeCluster nodeReadyTimeout(Duration timeout) {
@@ -177,7 +181,7 @@ public final class KubeCluster implements BeforeAllCallback, AfterAllCallback, A
     acquireMachine();
     startMillis.put("lock and leftovers", millis(started));
     nodeName = InetAddress.getLocalHost().getHostName().toLowerCase(java.util.Locale.ROOT);
-    dir = Files.createTempDirectory(DIR_PREFIX);
+    dir = Files.createTempDirectory(TMP, DIR_PREFIX);
     lastDir = dir;
     shutdownHook = new Thread(this::stopQuietly, "kube-cluster-harness-shutdown");
     Runtime.getRuntime().addShutdownHook(shutdownHook);
@@ -212,7 +216,11 @@ public final class KubeCluster implements BeforeAllCallback, AfterAllCallback, A
     writeAdminKubeconfig();
 
     node = new ClusterNode(dir, nodeBins, controlPlane, nodeName, withCniConfig);
-    node.start(pauseImage, controlPlane.token(), kubeletToken, startMillis);
+    try {
+      node.start(pauseImage, controlPlane.token(), kubeletToken, startMillis);
+    } finally {
+      machineBefore = node.machineBefore();
+    }
     t = System.nanoTime();
     awaitNodeReady();
     startMillis.put("node Ready (after the kubelet started)", millis(t));
@@ -333,7 +341,7 @@ public final class KubeCluster implements BeforeAllCallback, AfterAllCallback, A
   private synchronized void stop() {
     List<String> problems = new ArrayList<>();
     if (node != null) {
-      problems.addAll(node.stop());
+      node.stopProcesses(problems);
       node = null;
     }
     if (controlPlane != null) {
@@ -471,6 +479,20 @@ public final class KubeCluster implements BeforeAllCallback, AfterAllCallback, A
       }
     }
     return left;
+  }
+
+  /**
+   * The machine-wide directories the kubelet and containerd use and the kernel settings the kubelet
+   * changes, as the latest start found them (after removing a crashed run's leftovers); {@link
+   * #currentMachineState()} equals it again after {@link #close()}.
+   */
+  public Map<Path, String> machineStateBeforeStart() {
+    return machineBefore;
+  }
+
+  /** The same directories and settings as they are now. */
+  public static Map<Path, String> currentMachineState() throws IOException {
+    return NodeCleanup.machineState();
   }
 
   /** How long each step of the start took, in milliseconds, and the total. */

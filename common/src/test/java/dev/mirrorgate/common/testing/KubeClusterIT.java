@@ -3,11 +3,7 @@ package dev.mirrorgate.common.testing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -20,7 +16,6 @@ class KubeClusterIT {
 
   @Test
   void aPodRunsItsFailuresAreReportedAndTheTeardownLeavesNothing() throws Exception {
-    Map<Path, String> before = machineState();
     KubeCluster cluster = new KubeCluster();
     try {
       cluster.start("KubeClusterIT");
@@ -62,12 +57,13 @@ class KubeClusterIT {
       cluster.close();
     }
     assertThat(cluster.leftovers()).isEmpty();
-    assertThat(machineState()).isEqualTo(before);
+    assertThat(KubeCluster.currentMachineState())
+        .isNotEmpty()
+        .isEqualTo(cluster.machineStateBeforeStart());
   }
 
   @Test
   void aNodeThatNeverGetsReadyFailsWithTheKubeletsLogTailAndWhatToDo() throws Exception {
-    Map<Path, String> before = machineState();
     KubeCluster cluster =
         new KubeCluster().withoutCniConfig().nodeReadyTimeout(Duration.ofSeconds(30));
     try {
@@ -81,7 +77,9 @@ class KubeClusterIT {
       cluster.close();
     }
     assertThat(cluster.leftovers()).isEmpty();
-    assertThat(machineState()).isEqualTo(before);
+    assertThat(KubeCluster.currentMachineState())
+        .isNotEmpty()
+        .isEqualTo(cluster.machineStateBeforeStart());
   }
 
   private static String pod(String name, String command, String image) {
@@ -103,17 +101,5 @@ class KubeClusterIT {
               command: %s
         """
         .formatted(name, name, image, command);
-  }
-
-  /** The machine-wide things a node touches: kernel settings and the directories it may create. */
-  private static Map<Path, String> machineState() throws Exception {
-    Map<Path, String> state = new LinkedHashMap<>();
-    for (Path tunable : ClusterNode.KERNEL_TUNABLES) {
-      state.put(tunable, Files.readString(tunable).strip());
-    }
-    for (Path dir : ClusterNode.MACHINE_DIRS) {
-      state.put(dir, Files.exists(dir) ? "exists" : "absent");
-    }
-    return state;
   }
 }

@@ -5,9 +5,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -25,19 +30,152 @@ final class NodeCleanup {
   static final String KUBEPODS = "kubepods";
   static final Path CONTAINER_LOG_LINKS = Path.of("/var/log/containers");
   static final Path SHIM_SOCKETS = Path.of("/run/containerd/s");
+  static final String CONTAINERD_NAMESPACE = "k8s.io";
+  static final Path KUBELET_MACHINE_DIR = Path.of("/var/lib/kubelet");
+
+  /**
+   * Machine-wide places the kubelet and containerd's shims write to; removed when a node made them.
+   */
+  static final List<Path> MACHINE_DIRS =
+      List.of(
+          KUBELET_MACHINE_DIR.resolve("device-plugins"),
+          KUBELET_MACHINE_DIR,
+          CONTAINER_LOG_LINKS,
+          SHIM_SOCKETS,
+          Path.of("/run/containerd"));
+
+  /** The host settings the kubelet changes (it sets them with protectKernelDefaults: false). */
+  static final List<Path> KERNEL_TUNABLES =
+      List.of(
+          Path.of("/proc/sys/vm/overcommit_memory"),
+          Path.of("/proc/sys/vm/panic_on_oom"),
+          Path.of("/proc/sys/kernel/panic"),
+          Path.of("/proc/sys/kernel/panic_on_oops"));
+
+  /** In a node's directory: the machine-wide directories it made and the settings it found. */
+  static final String MACHINE_RECORD = "machine-before-start.txt";
+
+  private static final String ABSENT = "absent";
 
   private NodeCleanup() {}
+
+  /**
+   * Records, in the node's directory before anything starts, which machine-wide directories do not
+   * exist yet and the kernel settings the kubelet may change: a later {@link #clean}, even by
+   * another JVM after a crash, removes and restores exactly those.
+   */
+  static Map<Path, String> recordMachineState(Path dir) throws IOException {
+    Map<Path, String> state = machineState();
+    StringBuilder record = new StringBuilder();
+    state.forEach(
+        (path, value) -> {
+          if (MACHINE_DIRS.contains(path) && value.equals(ABSENT)) {
+            record.append("made ").append(path).append('\n');
+          } else if (KERNEL_TUNABLES.contains(path)) {
+            record.append("setting ").append(path).append(' ').append(value).append('\n');
+          }
+        });
+    Files.writeString(dir.resolve(MACHINE_RECORD), record);
+    return state;
+  }
+
+  /** What a node may change on the machine: the machine-wide directories and kernel settings. */
+  static Map<Path, String> machineState() throws IOException {
+    Map<Path, String> state = new LinkedHashMap<>();
+    for (Path machineDir : MACHINE_DIRS) {
+      state.put(machineDir, Files.exists(machineDir) ? "exists" : ABSENT);
+    }
+    for (Path tunable : KERNEL_TUNABLES) {
+      if (Files.isReadable(tunable)) {
+        state.put(tunable, Files.readString(tunable).strip());
+      }
+    }
+    return state;
+  }
 
   /** Everything of the node in {@code dir}; returns what is left, empty when all went. */
   static List<String> clean(Path dir) {
     List<String> problems = new ArrayList<>();
+    List<String> record = readRecord(dir);
+    List<String> shimSockets = shimSockets(dir);
     killContainers(problems);
     killProcessesNaming(dir, problems);
+    for (String socket : shimSockets) {
+      try {
+        Files.deleteIfExists(SHIM_SOCKETS.resolve(socket));
+      } catch (IOException e) {
+        problems.add("cannot remove shim socket " + socket + ": " + e);
+      }
+    }
     unmountUnder(dir, problems);
     removeKubepodsCgroups(problems);
     removeContainerLogLinksInto(dir, problems);
+    // The kubelet's device-plugin socket is stale once the kubelet is gone, whoever made its dir.
+    try {
+      Files.deleteIfExists(KUBELET_MACHINE_DIR.resolve("device-plugins/kubelet.sock"));
+    } catch (IOException e) {
+      problems.add("cannot remove the kubelet's device-plugin socket: " + e);
+    }
+    for (String line : record) {
+      String[] fields = line.split(" ");
+      if (fields[0].equals("made") && fields.length == 2) {
+        // The kubelet's directory goes whole (only its sockets); shared ones only when empty
+        // (another containerd may use /run/containerd meanwhile).
+        Path made = Path.of(fields[1]);
+        if (made.startsWith(KUBELET_MACHINE_DIR)) {
+          deleteTree(made, problems);
+        } else {
+          deleteIfEmpty(made);
+        }
+      } else if (fields[0].equals("setting") && fields.length == 3) {
+        restore(Path.of(fields[1]), fields[2], problems);
+      }
+    }
     deleteTree(dir, problems);
     return problems;
+  }
+
+  private static List<String> readRecord(Path dir) {
+    try {
+      return Files.readAllLines(dir.resolve(MACHINE_RECORD));
+    } catch (IOException e) {
+      return List.of();
+    }
+  }
+
+  private static void restore(Path tunable, String value, List<String> problems) {
+    try {
+      if (!Files.readString(tunable).strip().equals(value)) {
+        Files.writeString(tunable, value + "\n");
+      }
+    } catch (IOException e) {
+      problems.add("cannot restore " + tunable + " to " + value + ": " + e);
+    }
+  }
+
+  /**
+   * containerd 1.6 names a shim's socket {@code /run/containerd/s/sha256(ADDRESS/NAMESPACE/ID)}; a
+   * shim killed with SIGKILL leaves it behind. The IDs are the task directories in the node's
+   * containerd state.
+   */
+  static List<String> shimSockets(Path dir) {
+    List<String> sockets = new ArrayList<>();
+    Path tasks =
+        dir.resolve("containerd/state/io.containerd.runtime.v2.task").resolve(CONTAINERD_NAMESPACE);
+    if (!Files.isDirectory(tasks)) {
+      return sockets;
+    }
+    String address = dir.resolve("containerd/containerd.sock").toString();
+    try (DirectoryStream<Path> ids = Files.newDirectoryStream(tasks)) {
+      MessageDigest sha = MessageDigest.getInstance("SHA-256");
+      for (Path id : ids) {
+        String key = address + "/" + CONTAINERD_NAMESPACE + "/" + id.getFileName();
+        sockets.add(HexFormat.of().formatHex(sha.digest(key.getBytes(StandardCharsets.UTF_8))));
+      }
+    } catch (IOException | NoSuchAlgorithmException e) {
+      // nothing to compute from: the rest of the cleanup still runs
+    }
+    return sockets;
   }
 
   /** SIGKILL for every process of every {@code kubepods} cgroup, until none is left (10 s). */
