@@ -87,7 +87,7 @@ final class NodeCleanup {
     }
     for (Path tunable : KERNEL_TUNABLES) {
       if (Files.isReadable(tunable)) {
-        state.put(tunable, Files.readString(tunable).strip());
+        state.put(tunable, readSetting(tunable));
       }
     }
     return state;
@@ -143,9 +143,21 @@ final class NodeCleanup {
     }
   }
 
+  /**
+   * A /proc/sys value. Not Files.readString: a sysctl file reports size 0, so the JDK reads one
+   * byte, then asks again at offset 1, where procfs answers end of file ("10" reads as "1").
+   */
+  static String readSetting(Path tunable) throws IOException {
+    try (var in = Files.newInputStream(tunable)) {
+      byte[] buffer = new byte[256];
+      int n = in.read(buffer);
+      return n <= 0 ? "" : new String(buffer, 0, n, StandardCharsets.US_ASCII).strip();
+    }
+  }
+
   private static void restore(Path tunable, String value, List<String> problems) {
     try {
-      if (!Files.readString(tunable).strip().equals(value)) {
+      if (!readSetting(tunable).equals(value)) {
         Files.writeString(tunable, value + "\n");
       }
     } catch (IOException e) {
