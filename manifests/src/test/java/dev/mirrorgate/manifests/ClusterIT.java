@@ -122,6 +122,9 @@ class ClusterIT {
             "mapping.mirrors=[{\"source\":\"docker.io\",\"target\":\"mirror.test:5000/hub\"}]"));
     Result install = helm(args);
     assertThat(install.exitCode()).as(install.stderr() + install.stdout()).isZero();
+    assertThat(install.stdout())
+        .contains(
+            "STATUS: deployed", "on the nodes' network (hostNetwork), listening on 127.0.0.1");
   }
 
   @AfterAll
