@@ -203,12 +203,8 @@ class ChartIT {
           new Expectation(
               "loopback-node.yaml",
               DEPLOYMENT,
-              WEBHOOK + "/args",
-              "[\"serve\",\"--port=8443\",\"--bind-address=127.0.0.1\","
-                  + "\"--tls-secret=mirrorgate/mirrorgate-webhook-tls\","
-                  + "\"--webhook-config=mirrorgate\","
-                  + "\"--mapping-configmap=mirrorgate/mirrorgate-mapping\","
-                  + "\"--tls-ip-address=127.0.0.1\"]"),
+              WEBHOOK + "/args/2",
+              "\"--bind-address=127.0.0.1\""),
           new Expectation(
               "loopback-node.yaml",
               DEPLOYMENT,
@@ -231,13 +227,7 @@ class ChartIT {
               AGENT + "/livenessProbe/httpGet/host",
               "\"127.0.0.1\""),
           new Expectation(
-              "loopback-node.yaml",
-              DAEMONSET,
-              AGENT + "/args",
-              "[\"run\",\"--mirrors-configmap=mirrorgate/mirrorgate-mirrors\","
-                  + "\"--host-root=/host\",\"--health-port=9102\","
-                  + "\"--health-address=127.0.0.1\",\"--resync=60s\","
-                  + "\"--outputs=hosts,containerd\"]"),
+              "loopback-node.yaml", DAEMONSET, AGENT + "/args/4", "\"--health-address=127.0.0.1\""),
           new Expectation("loopback-node.yaml", DEPLOYMENT, "/spec/replicas", "1"),
           new Expectation(
               "loopback-node.yaml", DEPLOYMENT, WEBHOOK + "/imagePullPolicy", "\"Never\""));
@@ -285,6 +275,22 @@ class ChartIT {
     assertThat(objects)
         .noneMatch(
             m -> m.kind().startsWith("ClusterRole") && m.name().startsWith("mirrorgate-webhook"));
+  }
+
+  /** The webhook's certificate names 127.0.0.1 (webhook.extraArgs), the agent writes the node. */
+  @Test
+  void theLoopbackValuesNameTheAddressInTheCertificateAndChooseTheNodesOutputs()
+      throws IOException {
+    List<Manifest> objects =
+        ChartTools.require()
+            .template(
+                "mirrorgate", List.of("--values", VALUES.resolve("loopback-node.yaml").toString()));
+    assertThat(JSON.readTree(named(objects, DEPLOYMENT).object().at(WEBHOOK + "/args").toString()))
+        .extracting(JsonNode::asText)
+        .contains("--tls-ip-address=127.0.0.1", "--bind-address=127.0.0.1");
+    assertThat(JSON.readTree(named(objects, DAEMONSET).object().at(AGENT + "/args").toString()))
+        .extracting(JsonNode::asText)
+        .contains("--outputs=hosts,containerd", "--health-address=127.0.0.1");
   }
 
   /** The defaults keep the Pod network, the Service and the Pod IP probes. */
