@@ -28,7 +28,6 @@ import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -53,7 +52,12 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterIT {
-  @RegisterExtension static final KubeCluster cluster = new KubeCluster();
+  @RegisterExtension
+  static final KubeCluster cluster =
+      new KubeCluster()
+          .withImages(
+              Path.of("..", "webhook", "target", "jib-image.tar"),
+              Path.of("..", "node-agent", "target", "jib-image.tar"));
 
   static final String NAMESPACE = "mirrorgate";
   static final String AGENT_NAMESPACE = "mirrorgate-node";
@@ -71,20 +75,8 @@ class ClusterIT {
 
   @BeforeAll
   static void installTheChart() throws Exception {
-    List<Path> images =
-        List.of(
-            Path.of("..", "webhook", "target", "jib-image.tar"),
-            Path.of("..", "node-agent", "target", "jib-image.tar"));
-    requireBuilt(images);
     work = Files.createTempDirectory(cluster.dir(), "it");
     procs = new Processes(work);
-    for (Path image : images) {
-      long t = System.nanoTime();
-      String imported = cluster.importImage(image);
-      System.err.printf(
-          "[ClusterIT] imported %s in %d ms: %s%n",
-          image, (System.nanoTime() - t) / 1_000_000, imported.strip());
-    }
     for (String port : List.of("webhook", "controller", "ui", "agent", "second", "second-ui")) {
       ports.put(port, Registries.freePort());
     }
@@ -419,27 +411,6 @@ class ClusterIT {
   }
 
   // ------------------------------------------------------------------------------ helpers
-
-  private static void requireBuilt(List<Path> images) {
-    List<String> missing = new ArrayList<>();
-    for (Path image : images) {
-      if (!Files.isRegularFile(image)) {
-        missing.add("no " + image);
-      }
-    }
-    if (!missing.isEmpty()) {
-      String message =
-          String.join(", ", missing)
-              + ": build the images with ./mvnw -Pimages package"
-              + " -Dmirrorgate.image.base.tar=\"$(bash .ci/base-image | tail -n1)\""
-              + " (bash .ci/test does)";
-      if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-        throw new IllegalStateException(message);
-      }
-      System.err.println("[ClusterIT] skipping: " + message);
-      Assumptions.abort(message);
-    }
-  }
 
   /** The agent Pods' state, Events and logs, for a failure message. */
   private static String agentReport() throws IOException {

@@ -70,6 +70,7 @@ public final class KubeCluster implements BeforeAllCallback, AfterAllCallback, A
 
   private Duration nodeReadyTimeout = Duration.ofMinutes(3);
   private boolean withCniConfig = true;
+  private List<Path> images = List.of();
 
   private String ownerId;
   private FileChannel lockChannel;
@@ -97,6 +98,17 @@ public final class KubeCluster implements BeforeAllCallback, AfterAllCallback, A
    */
   public KubeCluster withoutCniConfig() {
     this.withCniConfig = false;
+    return this;
+  }
+
+  /**
+   * Image tarballs (OCI layout or {@code docker save}, e.g. {@code ../webhook/target/jib-image.tar}
+   * as {@code ./mvnw -Pimages package} writes it) imported into the node's containerd during the
+   * start, for Pods with {@code imagePullPolicy: Never}. A missing one skips the class (fails under
+   * CI=true) with how to build it.
+   */
+  public KubeCluster withImages(Path... tarballs) {
+    this.images = List.of(tarballs);
     return this;
   }
 
@@ -130,7 +142,17 @@ public final class KubeCluster implements BeforeAllCallback, AfterAllCallback, A
     if (controlPlane != null) {
       throw new IllegalStateException("KubeCluster already started");
     }
-    List<String> missing = ClusterRequirements.missing();
+    List<String> missing = new ArrayList<>(ClusterRequirements.missing());
+    for (Path image : images) {
+      if (!Files.isRegularFile(image)) {
+        missing.add(
+            "no image tarball "
+                + image.toAbsolutePath().normalize()
+                + ": build the images with ./mvnw -Pimages package"
+                + " -Dmirrorgate.image.base.tar=\"$(bash .ci/base-image | tail -n1)\""
+                + " (bash .ci/test does)");
+      }
+    }
     Path apiBins = null;
     Path nodeBins = null;
     Path pauseImage = null;
@@ -234,6 +256,12 @@ public final class KubeCluster implements BeforeAllCallback, AfterAllCallback, A
           return get("/api/v1/namespaces/default/serviceaccounts/default").has("metadata");
         });
     startMillis.put("default ServiceAccount", millis(t));
+    for (Path image : images) {
+      t = System.nanoTime();
+      String imported = node.ctr("images", "import", image.toAbsolutePath().toString());
+      startMillis.put("import " + image.normalize(), millis(t));
+      System.err.printf("[KubeCluster] imported %s: %s%n", image, imported.strip());
+    }
     startMillis.put("total", millis(started));
     System.err.printf(
         "[KubeCluster] node %s Ready, API %s, in %d ms %s (%s)%n",
