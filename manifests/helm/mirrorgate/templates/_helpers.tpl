@@ -46,3 +46,10 @@ mirrorgate-webhook-tls
 {{- fail (printf "nodeAgent.namespace must differ from the release namespace %q: the agent runs as root with hostPath mounts, which needs a namespace of Pod Security \"privileged\"; keep the default mirrorgate-node or name another one" .Release.Namespace) }}
 {{- end }}
 {{- end }}
+
+{{/* In a Pod spec: the node's network (values hostNetwork). */}}
+{{- define "mirrorgate.hostNetwork" -}}
+{{- if .Values.hostNetwork.enabled }}
+hostNetwork: true
+{{- end }}
+{{- end }}

@@ -68,6 +68,7 @@ class ChartIT {
   private static final String DEPLOYMENT = "Deployment/mirrorgate-webhook";
   private static final String WEBHOOK = "/spec/template/spec/containers/0";
   private static final String DAEMONSET = "DaemonSet/mirrorgate-node-agent";
+  private static final String CONTROLLER = "Deployment/mirrorgate-controller";
   private static final String AGENT = "/spec/template/spec/containers/0";
 
   static final List<Expectation> EXPECTATIONS =
@@ -186,7 +187,50 @@ class ChartIT {
               "cert-manager-cluster-issuer.yaml",
               "MutatingWebhookConfiguration/mirrorgate",
               "/metadata/annotations/cert-manager.io~1inject-ca-from",
-              "\"mirrorgate/mirrorgate-webhook\""));
+              "\"mirrorgate/mirrorgate-webhook\""),
+          // The cluster tier's deviations (ClusterIT): the node's network, 127.0.0.1 everywhere.
+          new Expectation(
+              "loopback-node.yaml",
+              "MutatingWebhookConfiguration/mirrorgate",
+              "/webhooks/0/clientConfig",
+              "{\"url\":\"https://127.0.0.1:8443/mutate\"}"),
+          new Expectation(
+              "loopback-node.yaml", DEPLOYMENT, "/spec/template/spec/hostNetwork", "true"),
+          new Expectation(
+              "loopback-node.yaml", CONTROLLER, "/spec/template/spec/hostNetwork", "true"),
+          new Expectation(
+              "loopback-node.yaml", DAEMONSET, "/spec/template/spec/hostNetwork", "true"),
+          new Expectation(
+              "loopback-node.yaml",
+              DEPLOYMENT,
+              WEBHOOK + "/args/2",
+              "\"--bind-address=127.0.0.1\""),
+          new Expectation(
+              "loopback-node.yaml",
+              DEPLOYMENT,
+              WEBHOOK + "/readinessProbe/httpGet",
+              "{\"path\":\"/readyz\",\"port\":\"https\",\"scheme\":\"HTTPS\","
+                  + "\"host\":\"127.0.0.1\"}"),
+          new Expectation(
+              "loopback-node.yaml",
+              DEPLOYMENT,
+              WEBHOOK + "/env/2",
+              "{\"name\":\"KUBERNETES_SERVICE_HOST\",\"value\":\"127.0.0.1\"}"),
+          new Expectation(
+              "loopback-node.yaml",
+              CONTROLLER,
+              "/spec/template/spec/containers/0/args/4",
+              "\"--bind-address=127.0.0.1\""),
+          new Expectation(
+              "loopback-node.yaml",
+              DAEMONSET,
+              AGENT + "/livenessProbe/httpGet/host",
+              "\"127.0.0.1\""),
+          new Expectation(
+              "loopback-node.yaml", DAEMONSET, AGENT + "/args/4", "\"--health-address=127.0.0.1\""),
+          new Expectation("loopback-node.yaml", DEPLOYMENT, "/spec/replicas", "1"),
+          new Expectation(
+              "loopback-node.yaml", DEPLOYMENT, WEBHOOK + "/imagePullPolicy", "\"Never\""));
 
   @ParameterizedTest
   @FieldSource("EXPECTATIONS")
@@ -231,6 +275,37 @@ class ChartIT {
     assertThat(objects)
         .noneMatch(
             m -> m.kind().startsWith("ClusterRole") && m.name().startsWith("mirrorgate-webhook"));
+  }
+
+  /** The webhook's certificate names 127.0.0.1 (webhook.extraArgs), the agent writes the node. */
+  @Test
+  void theLoopbackValuesNameTheAddressInTheCertificateAndChooseTheNodesOutputs()
+      throws IOException {
+    List<Manifest> objects =
+        ChartTools.require()
+            .template(
+                "mirrorgate", List.of("--values", VALUES.resolve("loopback-node.yaml").toString()));
+    assertThat(JSON.readTree(named(objects, DEPLOYMENT).object().at(WEBHOOK + "/args").toString()))
+        .extracting(JsonNode::asText)
+        .contains("--tls-ip-address=127.0.0.1", "--bind-address=127.0.0.1");
+    assertThat(JSON.readTree(named(objects, DAEMONSET).object().at(AGENT + "/args").toString()))
+        .extracting(JsonNode::asText)
+        .contains("--outputs=hosts,containerd", "--health-address=127.0.0.1");
+  }
+
+  /** The defaults keep the Pod network, the Service and the Pod IP probes. */
+  @Test
+  void byDefaultNothingRunsOnTheNodesNetwork() {
+    List<Manifest> objects = ChartTools.require().template("mirrorgate", List.of());
+    String all = objects.stream().map(m -> m.object().toString()).toList().toString();
+    assertThat(all)
+        .doesNotContain("hostNetwork", "\"host\":", "--bind-address", "--health-address", "url");
+    assertThat(
+            named(objects, "MutatingWebhookConfiguration/mirrorgate")
+                .object()
+                .at("/webhooks/0/clientConfig/service/name")
+                .asText())
+        .isEqualTo("mirrorgate-webhook");
   }
 
   @Test
@@ -322,6 +397,15 @@ class ChartIT {
           new BadValue(
               List.of("--set", "image.pullPolicy=Sometimes"),
               "at '/image/pullPolicy': value must be one of 'Always', 'IfNotPresent', 'Never'"),
+          new BadValue(
+              List.of("--set", "hostNetwork.address=localhost"),
+              "at '/hostNetwork/address': 'localhost' does not match pattern"),
+          new BadValue(
+              List.of("--set", "webhook.url=http://127.0.0.1:8443/mutate"),
+              "at '/webhook/url': 'http://127.0.0.1:8443/mutate' does not match pattern"),
+          new BadValue(
+              List.of("--set-json", "nodeAgent.extraEnv=[{\"value\":\"1\"}]"),
+              "at '/nodeAgent/extraEnv/0': missing property 'name'"),
           // Not a schema matter: the template says why and what to do.
           new BadValue(
               List.of("--set", "nodeAgent.namespace=mirrorgate"),

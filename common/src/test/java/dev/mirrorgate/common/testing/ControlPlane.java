@@ -17,6 +17,7 @@ import java.security.KeyPairGenerator;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Comparator;
 import java.util.HexFormat;
@@ -43,13 +44,19 @@ final class ControlPlane {
   private final int etcdPeerPort;
   private final int apiPort;
   private final String token;
+  private final List<String> extraApiServerArgs;
+  private final List<String> extraTokenLines;
   private final HttpClient readinessHttp;
   private Process etcd;
   private Process apiServer;
 
-  private ControlPlane(Path binDir, Path dir) throws Exception {
+  private ControlPlane(
+      Path binDir, Path dir, List<String> extraApiServerArgs, List<String> extraTokenLines)
+      throws Exception {
     this.binDir = binDir;
     this.dir = dir;
+    this.extraApiServerArgs = List.copyOf(extraApiServerArgs);
+    this.extraTokenLines = List.copyOf(extraTokenLines);
     this.etcdPort = freePort();
     this.etcdPeerPort = freePort();
     this.apiPort = freePort();
@@ -64,7 +71,29 @@ final class ControlPlane {
    * {@link #stop()} always removes the directory.
    */
   static ControlPlane in(Path binDir) throws Exception {
-    return new ControlPlane(binDir, Files.createTempDirectory("mirrorgate-kube-"));
+    return new ControlPlane(
+        binDir, Files.createTempDirectory("mirrorgate-kube-"), List.of(), List.of());
+  }
+
+  /**
+   * Like {@link #in(Path)}, in {@code dir} (created), with further kube-apiserver flags and further
+   * lines of its token file ({@code token,user,uid,"group1,group2"}): what {@link KubeCluster}
+   * needs for a kubelet and in-cluster clients.
+   */
+  static ControlPlane in(
+      Path binDir, Path dir, List<String> extraApiServerArgs, List<String> extraTokenLines)
+      throws Exception {
+    return new ControlPlane(
+        binDir, Files.createDirectories(dir), extraApiServerArgs, extraTokenLines);
+  }
+
+  int port() {
+    return apiPort;
+  }
+
+  /** The key kube-apiserver signs ServiceAccount tokens with (PEM). */
+  Path serviceAccountKey() {
+    return dir.resolve("sa.key");
   }
 
   Path dir() {
@@ -81,8 +110,9 @@ final class ControlPlane {
 
   /** Starts etcd, then kube-apiserver; returns when /readyz says ok. */
   void start() throws Exception {
-    Files.writeString(
-        dir.resolve("tokens.csv"), token + ",mg-admin,mg-admin-uid,\"system:masters\"\n");
+    StringBuilder tokens = new StringBuilder(token + ",mg-admin,mg-admin-uid,\"system:masters\"\n");
+    extraTokenLines.forEach(line -> tokens.append(line).append('\n'));
+    Files.writeString(dir.resolve("tokens.csv"), tokens);
     writeServiceAccountKeys();
     etcd = launch("etcd", etcdCommand());
     Poll.until(
@@ -157,6 +187,12 @@ final class ControlPlane {
   }
 
   private List<String> apiServerCommand() {
+    List<String> command = new ArrayList<>(apiServerBaseCommand());
+    command.addAll(extraApiServerArgs);
+    return command;
+  }
+
+  private List<String> apiServerBaseCommand() {
     return List.of(
         binDir.resolve("kube-apiserver").toString(),
         "--etcd-servers=http://127.0.0.1:" + etcdPort,
