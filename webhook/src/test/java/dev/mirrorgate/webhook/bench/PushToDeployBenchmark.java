@@ -59,8 +59,10 @@ import org.junit.jupiter.api.io.TempDir;
  * Deployments in its own namespace: Keel watches only namespace A ({@code RESTRICTED_NAMESPACE}),
  * and A's Deployments carry {@code mirrorgate.dev/policy: never} (which Keel does not read), so one
  * push rolls exactly one Deployment per tool and neither takes the other's update. Latency is from
- * the push completed (skopeo exited: the registry answered the manifest PUT) to the patched
- * Deployment seen by a watch on the API server.
+ * the push announced (the registry's notification of the manifest push arriving at a third
+ * endpoint, the benchmark's own, which the registry serves from its own queue like the tools') to
+ * the patched Deployment seen by a watch on the API server. Not from skopeo's exit: the registry
+ * notifies as soon as it stored the manifest, and a fast tool patches before skopeo has exited.
  *
  * <p>Phases: (1) Keel beside mirrorgate with {@code --debounce=0}; (2) the same Keel beside a fresh
  * mirrorgate with the default debounce; (3) Keel stopped and A's Deployments deleted, a fresh
@@ -115,6 +117,14 @@ class PushToDeployBenchmark {
   /** The time each Deployment was first seen with a tag: {@code ns/name/tag} → nanoTime. */
   private final Map<String, CompletableFuture<Long>> patched = new ConcurrentHashMap<>();
 
+  /**
+   * The registry's notification of each push as the benchmark's own endpoint received it: {@code
+   * repository:tag} → nanoTime.
+   */
+  private final Map<String, CompletableFuture<Long>> announced = new ConcurrentHashMap<>();
+
+  private com.sun.net.httpserver.HttpServer announcements;
+
   /** Repositories pushed so far: every push goes to a repository not pushed before. */
   private final java.util.Set<Integer> pushed = new java.util.HashSet<>();
 
@@ -134,6 +144,9 @@ class PushToDeployBenchmark {
 
   @AfterEach
   void stop() {
+    if (announcements != null) {
+      announcements.stop(0);
+    }
     processes.forEach(
         p -> {
           p.destroy();
@@ -191,6 +204,7 @@ class PushToDeployBenchmark {
     intakePort = Registries.freePort();
     uiPort = Registries.freePort();
     registryPort = Registries.freePort();
+    announcements = announcementEndpoint();
     registry = startRegistry(true, keel.isPresent());
     header(keel);
 
@@ -363,7 +377,9 @@ class PushToDeployBenchmark {
     }
     report.append(
         ("%d Deployments per tool, each following its own repository of one registry; %d warm-up"
-                + " pushes per phase, then %d pushes one at a time (each waits for the patches).%n%n")
+                + " pushes per phase, then %d pushes one at a time (each waits for the patches)."
+                + " Latency: from the registry's notification of the push (as the benchmark's own"
+                + " endpoint received it) to the patched Deployment seen by a watch.%n%n")
             .formatted(WORKLOADS, WARMUP, PUSHES));
   }
 
@@ -412,10 +428,16 @@ class PushToDeployBenchmark {
             http: {addr: 127.0.0.1:%d}
             notifications:
               endpoints:
+                - name: benchmark
+                  url: http://127.0.0.1:%d/announced
+                  timeout: 5s
+                  threshold: 5
+                  backoff: 1s
             %s%s"""
                 .formatted(
                     dir.resolve("registry-data"),
                     registryPort,
+                    announcements.getAddress().getPort(),
                     withMirrorgate ? mirrorgateEndpoint : "",
                     withKeel ? keelEndpoint : ""));
     return Registries.start(
@@ -505,6 +527,37 @@ class PushToDeployBenchmark {
     }
   }
 
+  /**
+   * The benchmark's own notification endpoint: records when the registry announced each pushed
+   * manifest's tag (the moment the tools are told).
+   */
+  private com.sun.net.httpserver.HttpServer announcementEndpoint() throws IOException {
+    var server =
+        com.sun.net.httpserver.HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 16);
+    var json = new com.fasterxml.jackson.databind.ObjectMapper();
+    server.createContext(
+        "/announced",
+        exchange -> {
+          long now = System.nanoTime();
+          try (exchange) {
+            var envelope = json.readTree(exchange.getRequestBody());
+            for (var event : envelope.path("events")) {
+              String tag = event.at("/target/tag").asText("");
+              if ("push".equals(event.path("action").asText()) && !tag.isEmpty()) {
+                announcement(event.at("/target/repository").asText() + ":" + tag).complete(now);
+              }
+            }
+            exchange.sendResponseHeaders(200, -1);
+          }
+        });
+    server.start();
+    return server;
+  }
+
+  private CompletableFuture<Long> announcement(String repositoryAndTag) {
+    return announced.computeIfAbsent(repositoryAndTag, k -> new CompletableFuture<>());
+  }
+
   /** A watch event of a Deployment: completes what waits for its tag. */
   private void seen(KubeObject deployment) {
     long now = System.nanoTime();
@@ -544,7 +597,10 @@ class PushToDeployBenchmark {
         patched.put(ns + "/app-%04d/%s".formatted(n, tag), f);
         waits.put(ns, f);
       }
-      long pushed = push(REPOSITORY.formatted(n), tag);
+      push(REPOSITORY.formatted(n), tag);
+      long pushed =
+          announcement(REPOSITORY.formatted(n) + ":" + tag)
+              .get(PATCH_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
       for (Map.Entry<String, CompletableFuture<Long>> wait : waits.entrySet()) {
         double millis;
         try {
