@@ -155,7 +155,9 @@ class MirrorsDocumentRendererTest {
                 hostPort,
                 ip,
                 Arbitraries.integers().between(1, 65535),
-                host.optional(),
+                // a masquerade the parser takes: a DNS name, not an IP, not cluster-internal
+                host.filter(h -> MasqueradeNames.problem(h, java.util.Set.of()).isEmpty())
+                    .optional(),
                 Arbitraries.of(true, false),
                 pem)
             .as(
