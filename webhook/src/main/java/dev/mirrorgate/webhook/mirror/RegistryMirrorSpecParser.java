@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.mirrorgate.common.mirrors.MasqueradeNames;
 import dev.mirrorgate.webhook.owned.FieldErrors;
 import dev.mirrorgate.webhook.owned.Owner;
 import dev.mirrorgate.webhook.owned.Parsed;
@@ -14,6 +15,7 @@ import dev.mirrorgate.webhook.owned.Syntax;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Reads a RegistryMirror, {@code mirrorgate.dev/v1alpha1} or mirror-operator's {@code
@@ -172,6 +174,10 @@ public final class RegistryMirrorSpecParser {
           Syntax.ipAddress(value) == null
               ? "\"" + value + "\" is an IP address; a masquerade is a host name"
               : Syntax.dnsSubdomain(value);
+      if (problem == null) {
+        // what every node agent would refuse (and with it the whole mirrors document)
+        problem = MasqueradeNames.problem(value, Set.of()).orElse(null);
+      }
       if (problem != null) {
         reader.errors().add(path, problem);
         return "";
@@ -192,7 +198,8 @@ public final class RegistryMirrorSpecParser {
       return "";
     }
     String defaulted = "mirror-" + RegistryMirrorSpec.hostOf(upstream.get());
-    if (Syntax.dnsSubdomain(defaulted) != null) {
+    if (Syntax.dnsSubdomain(defaulted) != null
+        || MasqueradeNames.problem(defaulted, Set.of()).isPresent()) {
       reader
           .errors()
           .add(

@@ -50,7 +50,6 @@ class RegistryMirrorSpecParserTest {
         Arguments.of("ghcr.io", "https://ghcr.io", "mirror-ghcr.io"),
         Arguments.of("registry.local:5000", "https://registry.local:5000", "mirror-registry.local"),
         Arguments.of("localhost:5000", "https://localhost:5000", "mirror-localhost"),
-        Arguments.of("10.0.0.5:443", "https://10.0.0.5:443", "mirror-10.0.0.5"),
         Arguments.of("myreg:5000", "https://myreg:5000", "mirror-myreg"));
   }
 
@@ -150,6 +149,21 @@ class RegistryMirrorSpecParserTest {
         Arguments.of(
             mirror("m", "upstream: docker.io\n  masquerade: 10.0.0.1"),
             List.of("spec.masquerade: \"10.0.0.1\" is an IP address; a masquerade is a host name")),
+        Arguments.of(
+            mirror("m", "upstream: docker.io\n  masquerade: localhost"),
+            List.of("spec.masquerade: \"localhost\" is a loopback name of the node")),
+        Arguments.of(
+            mirror("m", "upstream: docker.io\n  masquerade: kubernetes.default.svc"),
+            List.of(
+                "spec.masquerade: \"kubernetes.default.svc\" is a cluster-internal name"
+                    + " (<service>.<namespace>.svc.<cluster domain>); the node's /etc/hosts must"
+                    + " not shadow it")),
+        Arguments.of(
+            // an IP upstream's default ends in a number, which resolvers read as an address
+            mirror("m", "upstream: \"10.1.2.3:5000\""),
+            List.of(
+                "spec.masquerade: the default \"mirror-10.1.2.3\" is not a host name; write a"
+                    + " masquerade, or \"\" for none")),
         Arguments.of(
             mirror("m", "upstream: \"ghcr.io:443\"\n  masquerade: ghcr.io"),
             List.of(
