@@ -256,6 +256,7 @@ class RegistryMirrorProxyIT {
             metadata: {name: %s, uid: 0c6e1f4a-5f0e-4bde-9a51-2b1f4e0f7c11, generation: 1}
             spec:
               upstream: "%s"
+              masquerade: mirror.test
               %s
             """
                 .formatted(name, upstream, extra));
