@@ -50,7 +50,7 @@ public final class NodeOptions {
     Set<Output> fixed = outputs == null || outputs.isEmpty() ? null : EnumSet.copyOf(outputs);
     HostRoot root = new HostRoot(hostRoot, ops);
     return new NodeAgent(
-        hostRoot, ops, () -> fixed != null ? fixed : OutputDetector.detect(root), log);
+        hostRoot, ops, () -> fixed != null ? fixed : OutputDetector.detect(root::isDirectory), log);
   }
 
   /** How this node reads a mirrors document: the shipped limits and its own names. */

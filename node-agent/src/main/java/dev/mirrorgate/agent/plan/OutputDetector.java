@@ -1,26 +1,27 @@
 package dev.mirrorgate.agent.plan;
 
-import dev.mirrorgate.agent.files.HostRoot;
 import java.util.EnumSet;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * Which outputs a node needs, from what it has: /etc/hosts always, a runtime when its directory
- * exists (followed inside the host root, like every node path).
+ * exists. Pure: which node directories exist is asked of {@code isDirectory} (the caller resolves
+ * them inside the host root, like every node path).
  */
 public final class OutputDetector {
 
   private OutputDetector() {}
 
-  public static Set<Output> detect(HostRoot root) {
+  public static Set<Output> detect(Predicate<String> isDirectory) {
     Set<Output> out = EnumSet.of(Output.HOSTS);
-    if (root.isDirectory("etc/containerd")) {
+    if (isDirectory.test("etc/containerd")) {
       out.add(Output.CONTAINERD);
     }
-    if (root.isDirectory("etc/docker")) {
+    if (isDirectory.test("etc/docker")) {
       out.add(Output.DOCKER);
     }
-    if (root.isDirectory("etc/containers") || root.isDirectory("etc/crio")) {
+    if (isDirectory.test("etc/containers") || isDirectory.test("etc/crio")) {
       out.add(Output.CONTAINERS);
     }
     return out;

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.mirrorgate.agent.Limits;
 import dev.mirrorgate.common.testing.KubeApiServer;
+import dev.mirrorgate.common.testing.Processes;
 import io.kubernetes.client.openapi.apis.CoreV1Api;
 import io.kubernetes.client.openapi.models.V1ConfigMap;
 import io.kubernetes.client.openapi.models.V1ObjectMeta;

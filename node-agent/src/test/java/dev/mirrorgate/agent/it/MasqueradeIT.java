@@ -2,6 +2,7 @@ package dev.mirrorgate.agent.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.mirrorgate.common.testing.Processes;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;

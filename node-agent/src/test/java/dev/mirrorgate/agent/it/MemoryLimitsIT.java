@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.mirrorgate.agent.Limits;
+import dev.mirrorgate.common.testing.Processes;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;

@@ -1,5 +1,6 @@
 package dev.mirrorgate.agent.it;
 
+import dev.mirrorgate.common.testing.Processes;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
