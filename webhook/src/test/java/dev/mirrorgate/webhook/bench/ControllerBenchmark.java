@@ -73,6 +73,10 @@ class ControllerBenchmark {
                 "--kubeconfig=" + api.kubeconfig())
             .redirectOutput(LOGS.resolve(name + ".out").toFile())
             .redirectError(LOGS.resolve(name + ".log").toFile());
+    String args = System.getenv("MIRRORGATE_BENCH_CONTROLLER_ARGS"); // to compare settings
+    if (args != null && !args.isBlank()) {
+      builder.command().addAll(List.of(args.trim().split("\\s+")));
+    }
     builder.environment().putAll(env);
     String extra = System.getenv("MIRRORGATE_BENCH_EXTRA_JVM_FLAGS"); // e.g. a profiler, to look
     if (extra != null && !extra.isBlank()) {
@@ -122,7 +126,13 @@ class ControllerBenchmark {
             }
           });
       mirrorsDocument.start();
-      await().atMost(Duration.ofSeconds(60)).until(() -> leader(rest, ns).isPresent());
+      // Measured once the controller works as leader: the Lease names it and it has written the
+      // (empty) document, its first act after its informers synced. A Lease holder alone is not
+      // enough: client-java notices a won Lease up to a retry period (2 s) later, and a mirror
+      // created meanwhile measures the start, not the steady state.
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> leader(rest, ns).isPresent() && !mirrorsDocument.list().isEmpty());
       List<Long> latencies = new ArrayList<>();
       for (int i = 0; i < ONE_BY_ONE; i++) {
         String mirror = "one-" + i;
@@ -131,11 +141,13 @@ class ControllerBenchmark {
         await().atMost(Duration.ofSeconds(30)).until(() -> listedAt.containsKey(mirror));
         latencies.add((listedAt.get(mirror) - created) / 1_000_000);
       }
+      long firstLatency = latencies.get(0);
       Collections.sort(latencies);
       report.append(
-          "| RegistryMirror created → listed in mirrorgate-mirrors (%d, one at a time) | p50 %d ms, p90 %d ms, max %d ms | p50 ≤ 200 ms, max ≤ 1 s |\n"
+          "| RegistryMirror created → listed in mirrorgate-mirrors (%d, one at a time, the first %d ms) | p50 %d ms, p90 %d ms, max %d ms | p50 ≤ 200 ms, max ≤ 1 s |\n"
               .formatted(
                   ONE_BY_ONE,
+                  firstLatency,
                   latencies.get(latencies.size() / 2),
                   latencies.get(latencies.size() * 9 / 10),
                   latencies.get(latencies.size() - 1)));
