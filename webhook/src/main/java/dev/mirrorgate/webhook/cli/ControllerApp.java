@@ -112,6 +112,9 @@ public final class ControllerApp implements AutoCloseable {
     }
     metrics.leader(election::isLeader);
     ControllerRuntime runtime = new ControllerRuntime(election, options.resync);
+    // The Lease's first round trips (and client-java's poll of them, a retry period) overlap the
+    // wiring below; the leader's work waits for the informers.
+    runtime.campaign();
     KubeRest writes = requests.gated(election::isLeader);
     EventSink events = new EventSink(writes, election.identity(), clock, metrics.registry());
     Vertx vertx =
@@ -135,7 +138,13 @@ public final class ControllerApp implements AutoCloseable {
             clock,
             json,
             () -> server.tls().trustAnchorPem());
-    parts.register();
+    try {
+      parts.register();
+    } catch (RuntimeException e) {
+      runtime.close(); // gives the Lease up if it was won meanwhile
+      vertx.close();
+      throw e;
+    }
     // The push intake on every replica: pushes go to the coalescing windows of push-to-deploy.
     PushWindows windows = parts.pushWindows();
     new PushIntake(
@@ -156,9 +165,11 @@ public final class ControllerApp implements AutoCloseable {
             options.allowUnauthenticatedWebhooks,
             metrics.registry())
         .mount(server.router());
+    runtime.startInformers(); // every part has registered its own: they list while servers start
     try {
       server.start().await(30, TimeUnit.SECONDS);
     } catch (Exception e) {
+      runtime.close();
       vertx.close();
       if (secretSource != null) {
         secretSource.close();
@@ -173,6 +184,7 @@ public final class ControllerApp implements AutoCloseable {
     try {
       uiServer.start().await(30, TimeUnit.SECONDS);
     } catch (Exception e) {
+      runtime.close();
       server.close();
       vertx.close();
       if (secretSource != null) {

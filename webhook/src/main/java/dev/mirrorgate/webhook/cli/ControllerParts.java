@@ -3,6 +3,7 @@ package dev.mirrorgate.webhook.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mirrorgate.webhook.controller.Applier;
 import dev.mirrorgate.webhook.controller.ClusterAuthority;
+import dev.mirrorgate.webhook.controller.CoalescingTrigger;
 import dev.mirrorgate.webhook.controller.ControllerMetrics;
 import dev.mirrorgate.webhook.controller.ControllerRuntime;
 import dev.mirrorgate.webhook.controller.EventSink;
@@ -59,6 +60,9 @@ import org.slf4j.LoggerFactory;
  */
 final class ControllerParts {
   private static final Logger log = LoggerFactory.getLogger(ControllerParts.class);
+
+  /** The least time between two writes of the mirrors document while mirrors wait in a queue. */
+  static final java.time.Duration DOCUMENT_SPACING = java.time.Duration.ofMillis(250);
 
   private final ControllerCommand options;
   private final KubeRest reads;
@@ -339,12 +343,22 @@ final class ControllerParts {
         runtime.loop(
             new ReconcileLoop(document, 1, runtime::isLeader, metrics),
             () -> List.of(MirrorsDocumentReconciler.NAME));
-    Runnable documentChanged = () -> documentLoop.enqueue(MirrorsDocumentReconciler.NAME);
-    documentTrigger.target = documentChanged;
     ReconcileLoop registryLoop =
         runtime.loop(
             new ReconcileLoop(registryReconciler, options.workers, runtime::isLeader, metrics),
             () -> registryKeys(registries, owned));
+    List<ReconcileLoop> feeding = new java.util.concurrent.CopyOnWriteArrayList<>();
+    feeding.add(registryLoop);
+    // A burst (a cold start, many CRs applied at once) rewrites the document every 250 ms at most
+    // instead of once per mirror; a single change is written at once.
+    Runnable documentChanged =
+        new CoalescingTrigger(
+            DOCUMENT_SPACING,
+            () -> feeding.stream().anyMatch(loop -> loop.waiting() > 0),
+            System::nanoTime,
+            () -> documentLoop.enqueue(MirrorsDocumentReconciler.NAME),
+            delay -> documentLoop.enqueueAfter(MirrorsDocumentReconciler.NAME, delay));
+    documentTrigger.target = documentChanged;
     registries.informer().onChange(cr -> registryLoop.enqueue(cr.key()));
 
     RegistryMirrorReconciler mirrorReconciler =
@@ -363,6 +377,7 @@ final class ControllerParts {
         runtime.loop(
             new ReconcileLoop(mirrorReconciler, options.workers, runtime::isLeader, metrics),
             () -> mirrorKeys(mirrors, owned));
+    feeding.add(mirrorLoop);
 
     mirrors.informers().forEach(i -> i.onChange(cr -> mirrorLoop.enqueue(cr.name())));
     controllerSecrets.onChange(

@@ -3,10 +3,11 @@ package dev.mirrorgate.webhook.controller;
 import dev.mirrorgate.webhook.kube.Informer;
 import dev.mirrorgate.webhook.kube.LeaderElection;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,7 +24,10 @@ public final class ControllerRuntime implements AutoCloseable {
   private record Loop(ReconcileLoop loop, Supplier<Collection<String>> keys) {}
 
   private final LeaderElection election;
-  private final List<Informer> informers = new ArrayList<>();
+  private final List<Informer> informers = new CopyOnWriteArrayList<>();
+  private final List<LeaderElection.Listener> leading = new CopyOnWriteArrayList<>();
+  private final CountDownLatch informersStarted = new CountDownLatch(1);
+  private volatile boolean campaigning;
   private final List<Loop> loops = new CopyOnWriteArrayList<>();
   private final Duration resync;
   private Thread resyncThread;
@@ -37,19 +41,29 @@ public final class ControllerRuntime implements AutoCloseable {
         new LeaderElection.Listener() {
           @Override
           public void startedLeading() {
-            // Runs first of the leadership listeners: they all see synced informers.
-            awaitSynced();
+            // The election may be won while the process is still being wired: the leader's work
+            // waits until every informer is registered and started, then until they have synced,
+            // so it sees every key and runs every leadership listener.
+            if (!awaitInformersStarted() || !awaitSynced()) {
+              log.warn("leading before the informers have synced: reconciles wait");
+            }
+            if (!election.isLeader()) {
+              return; // lost meanwhile (or closing): the next election starts over
+            }
             enqueueAll("became leader");
+            leading.forEach(l -> l.startedLeading());
           }
 
           @Override
-          public void stoppedLeading() {}
+          public void stoppedLeading() {
+            leading.forEach(l -> l.stoppedLeading());
+          }
         });
   }
 
   /** Runs {@code started} when this replica becomes leader and {@code stopped} when it stops. */
   public void onLeadership(Runnable started, Runnable stopped) {
-    election.listener(
+    leading.add(
         new LeaderElection.Listener() {
           @Override
           public void startedLeading() {
@@ -63,9 +77,34 @@ public final class ControllerRuntime implements AutoCloseable {
         });
   }
 
+  /**
+   * Campaigns for leadership now, while the process is still being wired (the Lease's round trips
+   * overlap the rest of the start); leading waits for {@link #startInformers} and the first lists.
+   */
+  public void campaign() {
+    if (!campaigning) {
+      campaigning = true;
+      election.start();
+    }
+  }
+
+  /**
+   * Starts the informers registered so far (once every part has registered its own: they list while
+   * the servers start); an informer registered later starts at once.
+   */
+  public synchronized void startInformers() {
+    if (informersStarted.getCount() > 0) {
+      informers.forEach(Informer::start);
+      informersStarted.countDown();
+    }
+  }
+
   /** An informer to start with the others. */
-  public Informer informer(Informer informer) {
+  public synchronized Informer informer(Informer informer) {
     informers.add(informer);
+    if (informersStarted.getCount() == 0) {
+      informer.start();
+    }
     return informer;
   }
 
@@ -81,7 +120,7 @@ public final class ControllerRuntime implements AutoCloseable {
 
   /** Whether every informer has listed once. */
   public boolean synced() {
-    return informers.stream().allMatch(Informer::hasSynced);
+    return informersStarted.getCount() == 0 && informers.stream().allMatch(Informer::hasSynced);
   }
 
   /**
@@ -91,8 +130,8 @@ public final class ControllerRuntime implements AutoCloseable {
    */
   public void start(Duration syncTimeout) throws InterruptedException {
     this.syncDeadline = System.nanoTime() + syncTimeout.toNanos();
-    informers.forEach(Informer::start);
-    election.start();
+    startInformers();
+    campaign();
     if (!awaitSynced()) {
       log.warn("informers not synced after {}: starting anyway, reconciles wait", syncTimeout);
     }
@@ -100,6 +139,21 @@ public final class ControllerRuntime implements AutoCloseable {
     resyncThread = new Thread(this::resyncForever, "controller-resync");
     resyncThread.setDaemon(true);
     resyncThread.start();
+  }
+
+  /** Waits until {@link #startInformers} has run; whether it has. */
+  private boolean awaitInformersStarted() {
+    try {
+      while (!informersStarted.await(100, TimeUnit.MILLISECONDS)) {
+        if (closed) {
+          return false;
+        }
+      }
+      return true;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
   }
 
   /** Waits until every informer has listed once, or the sync deadline; whether they have. */

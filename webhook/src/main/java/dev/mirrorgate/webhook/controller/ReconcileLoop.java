@@ -69,6 +69,11 @@ public final class ReconcileLoop implements AutoCloseable {
     queue.addAfter(key, delay);
   }
 
+  /** How many keys wait for a worker (not counting those being reconciled or delayed). */
+  public int waiting() {
+    return queue.length();
+  }
+
   public void start() {
     for (int i = 0; i < workers; i++) {
       Thread thread = new Thread(this::work, reconciler.name() + "-worker-" + i);

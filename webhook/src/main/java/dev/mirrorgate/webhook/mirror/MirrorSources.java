@@ -5,6 +5,7 @@ import dev.mirrorgate.webhook.kube.Informer;
 import dev.mirrorgate.webhook.kube.KubeObject;
 import dev.mirrorgate.webhook.owned.Parsed;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -75,28 +76,38 @@ public final class MirrorSources {
    * name breaks a tie): only the first one is listed, the later one is reported.
    */
   public Optional<String> earlierMirrorOf(KubeObject cr, RegistryMirrorSpec spec) {
-    String created = cr.node().path("metadata").path("creationTimestamp").asText("");
-    String earliest = null;
-    String earliestCreated = null;
-    for (Found other : all().values()) {
-      KubeObject object = other.object();
-      if (object.name().equals(cr.name()) || object.deleting()) {
+    return Optional.ofNullable(firstOfEachUpstream().get(spec.upstream()))
+        .filter(first -> !first.equals(cr.name()));
+  }
+
+  /**
+   * Upstream → the name of the valid, not deleted mirror of that upstream created first (the name
+   * breaks a tie), in one pass over the mirrors: the only one of each upstream that is listed.
+   */
+  public Map<String, String> firstOfEachUpstream() {
+    Map<String, KubeObject> first = new HashMap<>();
+    for (Found found : all().values()) {
+      KubeObject object = found.object();
+      if (object.deleting()) {
         continue;
       }
-      Parsed<RegistryMirrorSpec> otherSpec = parse(object);
-      if (!otherSpec.isValid() || !otherSpec.get().upstream().equals(spec.upstream())) {
-        continue;
-      }
-      String otherCreated = object.node().path("metadata").path("creationTimestamp").asText("");
-      int order = otherCreated.compareTo(created);
-      if (order < 0 || (order == 0 && object.name().compareTo(cr.name()) < 0)) {
-        if (earliest == null || otherCreated.compareTo(earliestCreated) < 0) {
-          earliest = object.name();
-          earliestCreated = otherCreated;
-        }
+      Parsed<RegistryMirrorSpec> spec = parse(object);
+      if (spec.isValid()) {
+        first.merge(spec.get().upstream(), object, (a, b) -> earlier(a, b) ? a : b);
       }
     }
-    return Optional.ofNullable(earliest);
+    Map<String, String> names = new HashMap<>();
+    first.forEach((upstream, object) -> names.put(upstream, object.name()));
+    return names;
+  }
+
+  private static boolean earlier(KubeObject a, KubeObject b) {
+    int order = created(a).compareTo(created(b));
+    return order < 0 || (order == 0 && a.name().compareTo(b.name()) < 0);
+  }
+
+  private static String created(KubeObject object) {
+    return object.node().path("metadata").path("creationTimestamp").asText("");
   }
 
   /** Every RegistryMirror by name, mirrorgate.dev's winning a shared name. */

@@ -86,6 +86,7 @@ public final class MirrorsDocumentReconciler implements Reconciler {
 
     List<Mirror> entries = new ArrayList<>();
     String caPem = null;
+    Map<String, String> firstOfEachUpstream = sources.firstOfEachUpstream();
     for (MirrorSources.Found found : sources.all().values()) {
       KubeObject cr = found.object();
       if (cr.deleting()) {
@@ -97,7 +98,7 @@ public final class MirrorsDocumentReconciler implements Reconciler {
         continue;
       }
       RegistryMirrorSpec spec = parsed.get();
-      if (sources.earlierMirrorOf(cr, spec).isPresent()) {
+      if (!cr.name().equals(firstOfEachUpstream.get(spec.upstream()))) {
         continue; // reported on the CR: one mirror per upstream
       }
       Optional<String> clusterIp =

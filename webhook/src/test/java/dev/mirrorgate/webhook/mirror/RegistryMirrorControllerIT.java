@@ -40,6 +40,7 @@ class RegistryMirrorControllerIT {
 
   private final ControllerFixture fixture = new ControllerFixture(api);
   private String ns;
+  private ControllerApp controller;
 
   @BeforeAll
   static void crds() throws Exception {
@@ -49,11 +50,12 @@ class RegistryMirrorControllerIT {
   @BeforeEach
   void startController() throws Exception {
     ns = api.createNamespace("mirrorgate");
-    fixture.start(
-        ns,
-        "--leader-elect-lease-duration=3s",
-        "--leader-elect-renew-deadline=2s",
-        "--leader-elect-retry-period=300ms");
+    controller =
+        fixture.start(
+            ns,
+            "--leader-elect-lease-duration=3s",
+            "--leader-elect-renew-deadline=2s",
+            "--leader-elect-retry-period=300ms");
   }
 
   @AfterEach
@@ -183,6 +185,65 @@ class RegistryMirrorControllerIT {
     new KubeRest(api.client(), ControllerFixture.JSON)
         .applyStatus(ApiResource.STATEFUL_SETS, status);
     await().atMost(WAIT).until(() -> "True".equals(ready("docker").path("status").asText()));
+  }
+
+  @Test
+  void aBurstOfMirrorsIsWrittenOnceEachListedTogetherAndItsLastSpecsWin() throws Exception {
+    int count = 12;
+    List<String> names = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      names.add("burst-" + i);
+      rest()
+          .apply(
+              MirrorSources.REGISTRY_MIRRORS,
+              mirror("burst-" + i, "upstream: burst-" + i + ".example"));
+    }
+    await().atMost(WAIT).untilAsserted(() -> assertConverged(names, 1));
+    String scrape = controller.metrics().scrape();
+    assertThat(writes(scrape, "Service", "created")).isEqualTo(2 * count);
+    assertThat(writes(scrape, "Secret", "created")).isEqualTo(count);
+    assertThat(writes(scrape, "ConfigMap", "created")).isEqualTo(count);
+    assertThat(writes(scrape, "StatefulSet", "created")).isEqualTo(count);
+    assertThat(scrape)
+        .as("no object written twice, none taken for a hand edit")
+        .doesNotContain("action=\"updated\",controller=\"registrymirror\"")
+        .doesNotContain("action=\"repaired\",controller=\"registrymirror\"");
+
+    // Every spec changed at once, while those reconciles may still run: each last spec wins.
+    for (String name : names) {
+      rest()
+          .apply(
+              MirrorSources.REGISTRY_MIRRORS,
+              mirror(name, "upstream: " + name + ".example\nreplicas: 2"));
+    }
+    await().atMost(WAIT).untilAsserted(() -> assertConverged(names, 2));
+    assertThat(writes(controller.metrics().scrape(), "StatefulSet", "updated")).isEqualTo(count);
+  }
+
+  /** Every mirror listed, its StatefulSet at {@code replicas}, its status at that generation. */
+  private void assertConverged(List<String> names, int replicas) throws Exception {
+    assertThat(document().mirrors()).extracting(Mirror::name).containsAll(names);
+    for (String name : names) {
+      KubeObject statefulSet =
+          get(ApiResource.STATEFUL_SETS, "registry-mirror-" + name).orElseThrow();
+      assertThat(statefulSet.node().at("/spec/replicas").asInt()).as(name).isEqualTo(replicas);
+      KubeObject cr = rest().get(MirrorSources.REGISTRY_MIRRORS, null, name).orElseThrow();
+      assertThat(cr.node().at("/status/observedGeneration").asLong())
+          .as(name)
+          .isEqualTo(cr.generation());
+    }
+  }
+
+  /** The registrymirror controller's writes of {@code kind} with {@code action}, from /metrics. */
+  private static int writes(String scrape, String kind, String action) {
+    return scrape
+        .lines()
+        .filter(l -> l.startsWith("mirrorgate_controller_writes_total{"))
+        .filter(l -> l.contains("action=\"" + action + "\""))
+        .filter(l -> l.contains("controller=\"registrymirror\""))
+        .filter(l -> l.contains("kind=\"" + kind + "\""))
+        .mapToInt(l -> (int) Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+        .sum();
   }
 
   @Test
