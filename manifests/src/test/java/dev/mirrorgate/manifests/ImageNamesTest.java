@@ -80,4 +80,34 @@ class ImageNamesTest {
     assertThat(values.at("/controller/jvmFlags").asText())
         .isEqualTo(Manifests.env(controller, "JAVA_TOOL_OPTIONS"));
   }
+
+  /**
+   * The controller's memory flags (docs/benchmarks.md, "Controller: memory"): C1 only and a small
+   * young generation are the controller's alone; the webhook keeps C2 for its request path.
+   */
+  @Test
+  void theControllerTradesPeakSpeedForResidentMemory() throws IOException {
+    String controller =
+        Manifests.env(
+            Manifests.only(Manifests.objects(Manifests.CONTROLLER), "Deployment")
+                .object()
+                .at("/spec/template/spec/containers/0"),
+            "JAVA_TOOL_OPTIONS");
+    String webhook =
+        Manifests.env(
+            Manifests.only(Manifests.objects(Manifests.BASE), "Deployment")
+                .object()
+                .at("/spec/template/spec/containers/0"),
+            "JAVA_TOOL_OPTIONS");
+    assertThat(controller.split(" "))
+        .contains(
+            "-XX:+UseSerialGC",
+            "-Xmn8m",
+            "-Xmx96m",
+            "-XX:MaxHeapFreeRatio=30",
+            "-XX:TieredStopAtLevel=1",
+            "-XX:CICompilerCount=1",
+            "-XX:CompileThresholdScaling=3");
+    assertThat(webhook).doesNotContain("TieredStopAtLevel", "CompileThresholdScaling");
+  }
 }

@@ -16,21 +16,13 @@ import java.util.Optional;
  */
 public final class KubeObject implements KubernetesObject {
   private final ObjectNode node;
-  private final V1ObjectMeta meta;
 
   public KubeObject(ObjectNode node) {
     this.node = node;
-    JsonNode metadata = node.path("metadata");
-    this.meta =
-        new V1ObjectMeta()
-            .name(text(metadata, "name"))
-            .namespace(text(metadata, "namespace"))
-            .uid(text(metadata, "uid"))
-            .resourceVersion(text(metadata, "resourceVersion"));
   }
 
-  private static String text(JsonNode node, String field) {
-    JsonNode value = node.get(field);
+  private String metadata(String field) {
+    JsonNode value = node.path("metadata").get(field);
     return value == null || value.isNull() ? null : value.asText();
   }
 
@@ -45,20 +37,20 @@ public final class KubeObject implements KubernetesObject {
   }
 
   public String name() {
-    return meta.getName();
+    return metadata("name");
   }
 
   /** The namespace, null for cluster-scoped objects. */
   public String namespace() {
-    return meta.getNamespace();
+    return metadata("namespace");
   }
 
   public String uid() {
-    return meta.getUid();
+    return metadata("uid");
   }
 
   public String resourceVersion() {
-    return meta.getResourceVersion();
+    return metadata("resourceVersion");
   }
 
   /** {@code metadata.generation}, 0 when absent. */
@@ -100,9 +92,14 @@ public final class KubeObject implements KubernetesObject {
     return map;
   }
 
+  /** For client-java's interfaces; built on each call (no copy is kept per cached object). */
   @Override
   public V1ObjectMeta getMetadata() {
-    return meta;
+    return new V1ObjectMeta()
+        .name(name())
+        .namespace(namespace())
+        .uid(uid())
+        .resourceVersion(resourceVersion());
   }
 
   @Override

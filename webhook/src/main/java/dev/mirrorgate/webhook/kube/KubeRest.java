@@ -216,6 +216,20 @@ public final class KubeRest {
     return object(write("POST", resource.collectionPath(namespace), params, JSON, object));
   }
 
+  /**
+   * Replaces the object with {@code object} (PUT); its {@code metadata.resourceVersion} makes the
+   * write conditional: 409 when the object changed since it was read.
+   */
+  public KubeObject replace(ApiResource resource, ObjectNode object) throws KubeException {
+    JsonNode metadata = object.path("metadata");
+    String path =
+        resource.objectPath(
+            metadata.path("namespace").asText(null), metadata.path("name").asText(null));
+    List<Pair> params = new ArrayList<>();
+    params.add(new Pair("fieldManager", FIELD_MANAGER));
+    return object(write("PUT", path, params, JSON, object));
+  }
+
   /** A JSON merge patch (RFC 7386). */
   public KubeObject mergePatch(ApiResource resource, String namespace, String name, JsonNode patch)
       throws KubeException {

@@ -1,29 +1,28 @@
 package dev.mirrorgate.webhook.kube;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kubernetes.client.extended.leaderelection.LeaderElectionConfig;
+import io.kubernetes.client.extended.leaderelection.LeaderElectionRecord;
 import io.kubernetes.client.extended.leaderelection.LeaderElector;
-import io.kubernetes.client.extended.leaderelection.resourcelock.LeaseLock;
 import io.kubernetes.client.openapi.ApiClient;
-import io.kubernetes.client.openapi.ApiException;
-import io.kubernetes.client.openapi.apis.CoordinationV1Api;
-import io.kubernetes.client.openapi.models.V1Lease;
-import io.kubernetes.client.openapi.models.V1LeaseSpec;
 import java.time.Duration;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
+import java.util.Date;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Leader election on a coordination.k8s.io Lease with client-java's {@link LeaderElector}: one
- * replica leads (and writes); the others wait and take over within the lease duration when it stops
- * renewing. A leader that cannot renew within the renew deadline stops leading (its writes are
- * refused from then on, see {@link KubeRest#gated}) and campaigns again. A leader that is closed (a
- * rolling update, a drained node) releases the Lease, as client-go's {@code ReleaseOnCancel} does,
- * so another replica takes over within a retry period instead of a lease duration.
+ * Leader election on a coordination.k8s.io Lease (read and written as JSON, see {@link LeaseLock})
+ * with client-java's {@link LeaderElector}: one replica leads (and writes); the others wait and
+ * take over within the lease duration when it stops renewing. A leader that cannot renew within the
+ * renew deadline stops leading (its writes are refused from then on, see {@link KubeRest#gated})
+ * and campaigns again. A leader that is closed (a rolling update, a drained node) releases the
+ * Lease, as client-go's {@code ReleaseOnCancel} does, so another replica takes over within a retry
+ * period instead of a lease duration.
  */
 public final class LeaderElection implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(LeaderElection.class);
@@ -41,7 +40,7 @@ public final class LeaderElection implements AutoCloseable {
         new Timing(Duration.ofSeconds(15), Duration.ofSeconds(10), Duration.ofSeconds(2));
   }
 
-  private final ApiClient client;
+  private final KubeRest rest;
   private final String namespace;
   private final String leaseName;
   private final String identity;
@@ -54,7 +53,7 @@ public final class LeaderElection implements AutoCloseable {
 
   public LeaderElection(
       ApiClient client, String namespace, String leaseName, String identity, Timing timing) {
-    this.client = client;
+    this.rest = new KubeRest(client, new ObjectMapper());
     this.namespace = namespace;
     this.leaseName = leaseName;
     this.identity = identity;
@@ -86,7 +85,7 @@ public final class LeaderElection implements AutoCloseable {
     while (!closed) {
       LeaderElectionConfig config =
           new LeaderElectionConfig(
-              new LeaseLock(namespace, leaseName, identity, client),
+              new LeaseLock(rest, namespace, leaseName, identity),
               timing.leaseDuration(),
               timing.renewDeadline(),
               timing.retryPeriod());
@@ -144,25 +143,30 @@ public final class LeaderElection implements AutoCloseable {
    * writes the same), conditional on the version read so a successor's record is never overwritten.
    */
   private void release() {
-    CoordinationV1Api api = new CoordinationV1Api(client);
     try {
-      V1Lease lease = api.readNamespacedLease(leaseName, namespace).execute();
-      V1LeaseSpec spec = lease.getSpec();
-      if (spec == null || !identity.equals(spec.getHolderIdentity())) {
+      Optional<KubeObject> lease = rest.get(ApiResource.LEASES, namespace, leaseName);
+      if (lease.isEmpty()) {
         return;
       }
-      OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
-      spec.holderIdentity(null).leaseDurationSeconds(1).renewTime(now).acquireTime(now);
-      api.replaceNamespacedLease(leaseName, namespace, lease).execute();
+      ObjectNode node = lease.get().copy();
+      LeaderElectionRecord record = LeaseLock.record(node.path("spec"));
+      if (!identity.equals(record.getHolderIdentity())) {
+        return;
+      }
+      Date now = new Date();
+      record.setHolderIdentity(null);
+      record.setLeaseDurationSeconds(1);
+      record.setRenewTime(now);
+      record.setAcquireTime(now);
+      LeaseLock.spec(record, node.with("spec"));
+      rest.replace(ApiResource.LEASES, node);
       log.info("released the lease {}/{} for a successor", namespace, leaseName);
-    } catch (ApiException | RuntimeException e) {
+    } catch (KubeException | RuntimeException e) {
       log.warn(
           "could not release the lease {}/{} (a successor waits for it to expire): {}",
           namespace,
           leaseName,
-          e instanceof ApiException refused
-              ? refused.getCode() + " " + refused.getMessage()
-              : e.getMessage());
+          e.getMessage());
     }
   }
 }

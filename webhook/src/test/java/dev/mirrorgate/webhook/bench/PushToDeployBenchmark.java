@@ -812,23 +812,7 @@ class PushToDeployBenchmark {
 
   /** What the process holds: NMT (when on), heap, metaspace, classes, the kernel's view. */
   private void diagnose(Process process, String name) throws Exception {
-    String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
-    StringBuilder out = new StringBuilder();
-    for (List<String> command :
-        List.of(
-            List.of("VM.native_memory", "summary"),
-            List.of("GC.heap_info"),
-            List.of("VM.metaspace"),
-            List.of("GC.class_histogram"),
-            List.of("Thread.print"))) {
-      List<String> full = new ArrayList<>(List.of(jcmd, Long.toString(process.pid())));
-      full.addAll(command);
-      out.append("### ").append(String.join(" ", command)).append('\n');
-      out.append(procs.run(full, Map.of("JAVA_TOOL_OPTIONS", "")).output()).append('\n');
-    }
-    out.append("### smaps_rollup\n")
-        .append(Files.readString(Path.of("/proc", Long.toString(process.pid()), "smaps_rollup")));
-    Files.writeString(OUT.resolve(name + "-diagnose.txt"), out);
+    Diagnosis.write(process.pid(), OUT.resolve(name + "-diagnose.txt"));
   }
 
   private void stopProcess(Process process) throws InterruptedException {

@@ -54,6 +54,8 @@ public final class Notifier implements AutoCloseable {
             .connectTimeout(settings.requestTimeout())
             .followRedirects(HttpClient.Redirect.NEVER)
             .version(HttpClient.Version.HTTP_1_1)
+            // its tasks on virtual threads, not a cached pool of platform threads per client
+            .executor(task -> Thread.ofVirtual().name("notify-http").start(task))
             .build();
     List<NotificationSink> sinks = new ArrayList<>();
     for (HookUrl url : webhooks) {

@@ -93,6 +93,8 @@ final class RegistryHttp implements AutoCloseable {
             .connectTimeout(options.connectTimeout())
             .followRedirects(HttpClient.Redirect.NEVER)
             .version(HttpClient.Version.HTTP_1_1)
+            // its tasks on virtual threads, not a cached pool of platform threads per client
+            .executor(task -> Thread.ofVirtual().name("registry-http").start(task))
             .build();
   }
 
