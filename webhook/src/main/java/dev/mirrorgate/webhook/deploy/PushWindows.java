@@ -6,8 +6,8 @@ import dev.mirrorgate.common.image.ImageReference;
 import dev.mirrorgate.common.update.Window;
 import dev.mirrorgate.common.update.intake.PushEvent;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -25,12 +25,34 @@ import org.slf4j.LoggerFactory;
  * for the debounce ({@code controller --debounce}; zero decides every event at once). A closed
  * window is decided by {@link Rollouts} (its workloads in parallel on the workers); windows of one
  * repository are decided one after another, different repositories side by side.
+ *
+ * <p>Bounded, so that a repository pushed (or a notification replayed) without pause is still
+ * decided and holds no growing memory: a window closes at the latest {@value #MAX_AGE_DEBOUNCES}
+ * debounces after it opened, a reference pushed again in the same window counts once, and a window
+ * of {@value #MAX_IMAGES} different references closes at once.
  */
 public final class PushWindows implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(PushWindows.class);
 
+  /** A window closes at the latest this many debounces after its first event. */
+  static final int MAX_AGE_DEBOUNCES = 20;
+
+  /** The most different references one window holds; the next event closes it. */
+  static final int MAX_IMAGES = 1000;
+
+  /** What decides a closed window: {@link Rollouts#decide} in production. */
+  @FunctionalInterface
+  public interface Decider {
+    void decide(
+        String repository,
+        Window window,
+        String trigger,
+        long startedNanos,
+        java.util.concurrent.Executor workers);
+  }
+
   private final Duration debounce;
-  private final Rollouts rollouts;
+  private final Decider rollouts;
   private final ScheduledExecutorService timers;
   private final ExecutorService workers;
   private final ExecutorService coordinators;
@@ -39,7 +61,7 @@ public final class PushWindows implements AutoCloseable {
 
   /** A window still collecting. */
   private static final class Open {
-    final List<ImageReference> images = new ArrayList<>();
+    final LinkedHashSet<ImageReference> images = new LinkedHashSet<>();
     final String trigger;
     final long startedNanos;
     ScheduledFuture<?> close;
@@ -51,15 +73,22 @@ public final class PushWindows implements AutoCloseable {
   }
 
   public PushWindows(Duration debounce, Rollouts rollouts, int workers) {
+    this(debounce, (Decider) rollouts::decide, workers);
+  }
+
+  PushWindows(Duration debounce, Decider rollouts, int workers) {
     this.debounce = debounce;
     this.rollouts = rollouts;
-    this.timers =
-        Executors.newSingleThreadScheduledExecutor(
+    java.util.concurrent.ScheduledThreadPoolExecutor timers =
+        new java.util.concurrent.ScheduledThreadPoolExecutor(
+            1,
             r -> {
               Thread thread = new Thread(r, "push-windows");
               thread.setDaemon(true);
               return thread;
             });
+    timers.setRemoveOnCancelPolicy(true); // every event re-arms its window's timer
+    this.timers = timers;
     this.coordinators =
         Executors.newCachedThreadPool(
             r -> {
@@ -89,8 +118,12 @@ public final class PushWindows implements AutoCloseable {
         if (window.close != null) {
           window.close.cancel(false);
         }
-        window.close =
-            timers.schedule(() -> close(repository), debounce.toNanos(), TimeUnit.NANOSECONDS);
+        long untilDeadline = window.startedNanos + MAX_AGE_DEBOUNCES * debounce.toNanos() - now;
+        long delay =
+            window.images.size() >= MAX_IMAGES
+                ? 0
+                : Math.max(0, Math.min(debounce.toNanos(), untilDeadline));
+        window.close = timers.schedule(() -> close(repository), delay, TimeUnit.NANOSECONDS);
       }
     }
   }
@@ -124,7 +157,11 @@ public final class PushWindows implements AutoCloseable {
         keyValue("trigger", window.trigger));
     try {
       rollouts.decide(
-          repository, Window.pushed(window.images), window.trigger, window.startedNanos, workers);
+          repository,
+          Window.pushed(List.copyOf(window.images)),
+          window.trigger,
+          window.startedNanos,
+          workers);
     } catch (RuntimeException e) {
       log.error("deciding the window of {} failed", repository, e);
     }
