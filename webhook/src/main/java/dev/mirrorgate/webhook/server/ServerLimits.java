@@ -32,7 +32,7 @@ public record ServerLimits(
   /** What {@code serve} uses; README.md lists these numbers and what they cost. */
   public static final ServerLimits DEFAULTS =
       new ServerLimits(
-          256,
+          512,
           128,
           Duration.ofSeconds(5),
           Duration.ofSeconds(30),

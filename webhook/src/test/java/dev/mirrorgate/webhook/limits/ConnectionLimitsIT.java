@@ -31,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  * trickling or silent connection is closed on time.
  */
 class ConnectionLimitsIT {
-  static final int MAX = 256;
+  static final int MAX = 512;
   static final int PER_CLIENT = 128;
 
   @TempDir static Path dir;
@@ -89,7 +89,7 @@ class ConnectionLimitsIT {
     awaitOpen(0);
     int accepted = 0;
     int refused = 0;
-    // 2,000 idle TLS connections from 16 addresses: eight times the cap, 125 per address.
+    // 2,000 idle TLS connections from 16 addresses: four times the cap, 125 per address.
     for (int i = 0; i < 2000; i++) {
       String source = "127.0.2." + (1 + i % 16);
       try {
