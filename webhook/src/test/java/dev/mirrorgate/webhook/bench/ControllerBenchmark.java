@@ -77,7 +77,8 @@ class ControllerBenchmark {
                 "--namespace=" + namespace,
                 "--port=0",
                 "--bind-address=127.0.0.1",
-                "--tls-self-signed",
+                // as the Deployment does: its certificate kept in a Secret (its own PKI creates it)
+                "--tls-secret=" + namespace + "/mirrorgate-controller-tls",
                 "--kubeconfig=" + api.kubeconfig())
             .redirectOutput(LOGS.resolve(name + ".out").toFile())
             .redirectError(LOGS.resolve(name + ".log").toFile());
