@@ -107,7 +107,8 @@ class ImageNamesTest {
             "-XX:MaxHeapFreeRatio=30",
             "-XX:TieredStopAtLevel=1",
             "-XX:CICompilerCount=1",
-            "-XX:CompileThresholdScaling=3");
+            "-XX:CompileThresholdScaling=3",
+            "-XX:ReservedCodeCacheSize=16m");
     assertThat(webhook).doesNotContain("TieredStopAtLevel", "CompileThresholdScaling");
   }
 }
