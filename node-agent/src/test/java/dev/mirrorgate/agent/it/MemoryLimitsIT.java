@@ -161,22 +161,7 @@ class MemoryLimitsIT {
     hostsFile(hosts, Limits.HOSTS_FILE_BYTES + 1);
     Path mirrors = write(dir.resolve("run.yaml"), MirrorsDocs.of(1, 600, 1));
 
-    agent.start(
-        procs,
-        "run",
-        "run",
-        "--mirrors",
-        mirrors.toString(),
-        "--host-root",
-        root.toString(),
-        "--outputs",
-        ALL,
-        "--resync",
-        "2s",
-        "--health-port",
-        "0",
-        "--health-address",
-        "127.0.0.1");
+    runMode(agent, "run", mirrors, root);
     Health health = Health.of(procs, "run");
 
     await()
@@ -211,6 +196,27 @@ class MemoryLimitsIT {
     assertThat(Files.readString(hosts)).contains("10.96.0.1 mirror0.mirrorgate.test");
   }
 
+  /** {@code run} on a file source with every output, a 2 s resync and health on a free port. */
+  private void runMode(ShippedAgent shipped, String name, Path mirrors, Path root)
+      throws IOException {
+    shipped.start(
+        procs,
+        name,
+        "run",
+        "--mirrors",
+        mirrors.toString(),
+        "--host-root",
+        root.toString(),
+        "--outputs",
+        ALL,
+        "--resync",
+        "2s",
+        "--health-port",
+        "0",
+        "--health-address",
+        "127.0.0.1");
+  }
+
   @Test
   void anOutOfMemoryErrorInRunModeIsReportedAndTheAgentGoesOn() throws Exception {
     // A heap too small for the largest document: what a limit the heap cannot hold leads to.
@@ -220,24 +226,7 @@ class MemoryLimitsIT {
             dir.resolve("oom.yaml"),
             MirrorsDocs.of(Limits.MIRRORS, (int) Limits.MIRRORS_DOCUMENT_BYTES, 1));
 
-    agent
-        .withJvm("-Xmx8m")
-        .start(
-            procs,
-            "oom",
-            "run",
-            "--mirrors",
-            mirrors.toString(),
-            "--host-root",
-            root.toString(),
-            "--outputs",
-            ALL,
-            "--resync",
-            "2s",
-            "--health-port",
-            "0",
-            "--health-address",
-            "127.0.0.1");
+    runMode(agent.withJvm("-Xmx8m"), "oom", mirrors, root);
     Health health = Health.of(procs, "oom");
 
     await()
