@@ -87,6 +87,12 @@ public interface FileOps {
     /** The directories created for the lock file, outermost first. */
     List<Path> createdDirectories();
 
+    /**
+     * Deletes the lock file while holding it; a waiter that then gets the lock sees that the file
+     * it locked is gone and starts again. Never delete it any other way.
+     */
+    void deleteFile() throws IOException;
+
     @Override
     void close() throws IOException;
   }

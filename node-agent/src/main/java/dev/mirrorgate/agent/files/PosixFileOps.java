@@ -26,7 +26,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ThreadLocalRandom;
 import jnr.constants.platform.Errno;
 import jnr.posix.POSIX;
 import jnr.posix.POSIXFactory;
@@ -475,10 +474,14 @@ public final class PosixFileOps implements FileOps {
   }
 
   /**
-   * Locks {@code lockFile} with {@code fcntl}. Its holder may delete it (a cleanup does), so a
-   * waiter that gets the lock may hold it on a file that is gone or replaced: it writes a token of
-   * its own into the file it locked and reads the path back; another token, or no file, means the
-   * lock is on a stale file, and it starts again.
+   * Locks {@code lockFile} with {@code fcntl}. Its holder may delete it (a cleanup does, through
+   * {@link Lock#deleteFile}, which first marks the file as deleted): a waiter that then gets the
+   * lock holds it on a file that is gone, sees the mark (read through its own channel) or the path
+   * gone or replaced ({@code lstat}, which opens nothing), and starts again.
+   *
+   * <p>While the lock is held, this process never opens the lock file again: closing any descriptor
+   * of a file drops every {@code fcntl} lock the process holds on it, and another writer would then
+   * run beside this one.
    */
   @Override
   public Optional<Lock> lock(Path lockFile, boolean create) throws IOException {
@@ -488,6 +491,10 @@ public final class PosixFileOps implements FileOps {
         created = createDirectories(lockFile.getParent());
       }
       while (true) {
+        Object before = fileKey(lockFile);
+        if (before == null && !create) {
+          return Optional.empty();
+        }
         FileChannel ch;
         try {
           ch =
@@ -514,31 +521,14 @@ public final class PosixFileOps implements FileOps {
           pause();
           continue;
         }
-        byte[] token =
-            (System.nanoTime() + " " + ThreadLocalRandom.current().nextLong() + "\n")
-                .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-        ch.truncate(0);
-        ch.write(ByteBuffer.wrap(token), 0);
-        Optional<byte[]> now = read(lockFile, 64);
-        if (now.isPresent() && java.util.Arrays.equals(now.get(), token)) {
+        Object after = fileKey(lockFile);
+        if (!deletedMark(ch) && after != null && (before == null || before.equals(after))) {
           List<Path> dirs = created;
-          return Optional.of(
-              new Lock() {
-                @Override
-                public List<Path> createdDirectories() {
-                  return dirs;
-                }
-
-                @Override
-                public void close() throws IOException {
-                  lock.release();
-                  ch.close();
-                }
-              });
+          return Optional.of(heldLock(lockFile, ch, lock, dirs));
         }
         lock.release();
         ch.close();
-        if (now.isEmpty() && !create) {
+        if (after == null && !create) {
           return Optional.empty();
         }
       }
@@ -546,6 +536,55 @@ public final class PosixFileOps implements FileOps {
       throw e;
     } catch (IOException e) {
       throw new NodeFileException("lock", lockFile, e);
+    }
+  }
+
+  /** What a holder writes into the lock file before it deletes it. */
+  private static final byte[] DELETED_MARK =
+      "deleted by its holder\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+  private static Lock heldLock(Path lockFile, FileChannel ch, FileLock lock, List<Path> dirs) {
+    return new Lock() {
+      @Override
+      public List<Path> createdDirectories() {
+        return dirs;
+      }
+
+      @Override
+      public void deleteFile() throws IOException {
+        try {
+          ch.truncate(0);
+          ch.write(ByteBuffer.wrap(DELETED_MARK), 0);
+          Files.deleteIfExists(lockFile);
+        } catch (IOException e) {
+          throw new NodeFileException("delete", lockFile, e);
+        }
+      }
+
+      @Override
+      public void close() throws IOException {
+        lock.release();
+        ch.close();
+      }
+    };
+  }
+
+  /** Whether the locked file was marked deleted by the holder before this one. */
+  private static boolean deletedMark(FileChannel ch) throws IOException {
+    if (ch.size() != DELETED_MARK.length) {
+      return false;
+    }
+    ByteBuffer buf = ByteBuffer.allocate(DELETED_MARK.length);
+    while (buf.hasRemaining() && ch.read(buf, buf.position()) > 0) {}
+    return java.util.Arrays.equals(buf.array(), DELETED_MARK);
+  }
+
+  /** The file's identity (device and inode) by {@code lstat}; null when it does not exist. */
+  private static Object fileKey(Path path) throws IOException {
+    try {
+      return Files.readAttributes(path, BasicFileAttributes.class, NOFOLLOW).fileKey();
+    } catch (NoSuchFileException e) {
+      return null;
     }
   }
 

@@ -206,7 +206,7 @@ public final class NodeWriter {
     try (FileOps.Lock lock = ops.lock(lockFile, true).orElseThrow()) {
       state = loadState(r, UnaryOperator.identity());
       report = cleanupLocked(state, r);
-      ops.delete(lockFile); // a waiting agent sees it gone and writes nothing more
+      lock.deleteFile(); // a waiting agent sees it gone and writes nothing more
       lockDirs = relative(lock.createdDirectories());
     }
     Set<String> dirs = new TreeSet<>(lockDirs);
