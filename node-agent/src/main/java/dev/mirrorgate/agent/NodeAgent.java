@@ -103,16 +103,15 @@ public final class NodeAgent {
    * Applies {@code plan} (of {@code doc}) unless a cleanup ran since the agent's last apply (see
    * {@link NodeWriter#applyUnlessCleanedUp}); empty in that case.
    */
-  public Optional<ApplyReport> applyUnlessCleanedUp(
+  public Optional<NodeWriter.Applied> applyUnlessCleanedUp(
       MirrorsDocument doc, NodePlan plan, boolean stateExpected) throws IOException {
     long t0 = System.nanoTime();
-    Optional<ApplyReport> report = writer.applyUnlessCleanedUp(plan, stateExpected);
-    report.filter(ApplyReport::changed).ifPresent(r -> logApplied(doc, r, t0));
-    return report;
-  }
-
-  public boolean hasState() throws IOException {
-    return writer.hasState();
+    Optional<NodeWriter.Applied> applied = writer.applyUnlessCleanedUp(plan, stateExpected);
+    applied
+        .map(NodeWriter.Applied::report)
+        .filter(ApplyReport::changed)
+        .ifPresent(r -> logApplied(doc, r, t0));
+    return applied;
   }
 
   /**

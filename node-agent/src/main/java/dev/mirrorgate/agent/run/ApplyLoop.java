@@ -4,6 +4,7 @@ import dev.mirrorgate.agent.Log;
 import dev.mirrorgate.agent.NodeAgent;
 import dev.mirrorgate.agent.plan.NodePlan;
 import dev.mirrorgate.agent.write.ApplyReport;
+import dev.mirrorgate.agent.write.NodeWriter;
 import dev.mirrorgate.common.mirrors.InvalidMirrorsDocumentException;
 import dev.mirrorgate.common.mirrors.MirrorsDocument;
 import java.io.IOException;
@@ -211,14 +212,14 @@ public final class ApplyLoop implements AutoCloseable {
     try {
       long t0 = System.nanoTime();
       NodePlan plan = agent.plan(doc);
-      Optional<ApplyReport> applied = agent.applyUnlessCleanedUp(doc, plan, stateSeen);
+      Optional<NodeWriter.Applied> applied = agent.applyUnlessCleanedUp(doc, plan, stateSeen);
       long tookMicros = (System.nanoTime() - t0) / 1000;
       if (applied.isEmpty()) {
         metrics.stopped();
         log.info("cleanup seen: writing nothing until restarted");
         return;
       }
-      ApplyReport report = applied.get();
+      ApplyReport report = applied.get().report();
       boolean drift = report.changed() && appliedOnce && doc.hashCode() == appliedHash;
       Instant now = clock.instant();
       metrics.applied(now, doc.mirrors().size(), report.written().size(), drift, tookMicros);
@@ -226,7 +227,7 @@ public final class ApplyLoop implements AutoCloseable {
         log.info("drift repaired", "trigger", reason, "written", report.written());
       }
       appliedHash = doc.hashCode();
-      stateSeen = agent.hasState();
+      stateSeen = applied.get().stateKept();
       if (!appliedOnce) {
         appliedOnce = true;
         log.info(

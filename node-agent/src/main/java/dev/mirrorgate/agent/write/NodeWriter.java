@@ -76,7 +76,7 @@ public final class NodeWriter {
    * once a cleanup ran, the lock file included. Empty when nothing was applied because of a
    * cleanup.
    */
-  public Optional<ApplyReport> applyUnlessCleanedUp(NodePlan plan, boolean stateExpected)
+  public Optional<Applied> applyUnlessCleanedUp(NodePlan plan, boolean stateExpected)
       throws IOException {
     HostRoot.Resolver r = root.resolver();
     Optional<FileOps.Lock> held = ops.lock(r.resolve(LOCK_FILE, false), !stateExpected);
@@ -89,9 +89,17 @@ public final class NodeWriter {
       if (stateExpected && (!exists || state.cleaning())) {
         return Optional.empty();
       }
-      return Optional.of(applyLocked(plan, state, r, lock));
+      ApplyReport report = applyLocked(plan, state, r, lock);
+      return Optional.of(
+          new Applied(report, ops.kind(r.resolve(STATE_FILE, false)) != Kind.MISSING));
     }
   }
+
+  /**
+   * An apply's report and whether the agent's state exists after it, as seen under the lock (seen
+   * after the lock is released, a cleanup may already have removed it).
+   */
+  public record Applied(ApplyReport report, boolean stateKept) {}
 
   private ApplyReport applyLocked(
       NodePlan plan, ManagedState state, HostRoot.Resolver r, FileOps.Lock lock)
@@ -280,10 +288,6 @@ public final class NodeWriter {
   }
 
   /** Whether the node holds agent state. */
-  public boolean hasState() throws IOException {
-    return ops.kind(root.resolve(STATE_FILE, false)) != Kind.MISSING;
-  }
-
   public HostRoot hostRoot() {
     return root;
   }

@@ -340,7 +340,7 @@ class NodeWriterTest {
     write(Map.of("etc/hosts", "127.0.0.1 localhost\n"));
     NodeWriter writer = new NodeWriter(root, new PosixFileOps());
     NodePlan plan = plan(ONE_MIRROR, Set.of(Output.HOSTS));
-    assertThat(writer.applyUnlessCleanedUp(plan, false)).isPresent();
+    assertThat(writer.applyUnlessCleanedUp(plan, false).orElseThrow().stateKept()).isTrue();
     assertThat(root.resolve(NodeWriter.LOCK_FILE)).exists();
 
     writer.cleanup();
