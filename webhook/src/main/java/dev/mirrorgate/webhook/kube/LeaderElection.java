@@ -23,6 +23,10 @@ import org.slf4j.LoggerFactory;
  * and campaigns again. A leader that is closed (a rolling update, a drained node) releases the
  * Lease, as client-go's {@code ReleaseOnCancel} does, so another replica takes over within a retry
  * period instead of a lease duration.
+ *
+ * <p>A won Lease is acted on at once: client-java's elector looks at its own successful attempt
+ * only after sleeping a whole retry period (2 s), so the write that made this replica the holder
+ * starts the leadership itself, unless the elector that made it has finished meanwhile.
  */
 public final class LeaderElection implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(LeaderElection.class);
@@ -50,6 +54,9 @@ public final class LeaderElection implements AutoCloseable {
   private volatile boolean closed;
   private volatile LeaderElector elector;
   private Thread thread;
+
+  /** Counts the electors that finished: a Lease write of an earlier one starts nothing. */
+  private long term;
 
   public LeaderElection(
       ApiClient client, String namespace, String leaseName, String identity, Timing timing) {
@@ -83,9 +90,13 @@ public final class LeaderElection implements AutoCloseable {
 
   private void campaign() {
     while (!closed) {
+      long current;
+      synchronized (this) {
+        current = term;
+      }
       LeaderElectionConfig config =
           new LeaderElectionConfig(
-              new LeaseLock(rest, namespace, leaseName, identity),
+              new LeaseLock(rest, namespace, leaseName, identity, () -> held(current)),
               timing.leaseDuration(),
               timing.renewDeadline(),
               timing.retryPeriod());
@@ -95,10 +106,34 @@ public final class LeaderElection implements AutoCloseable {
       } catch (RuntimeException e) {
         log.warn("leader election failed, campaigning again: {}", e.getMessage());
       } finally {
+        synchronized (this) {
+          term++;
+        }
         elector.close();
       }
       stopped();
     }
+  }
+
+  /**
+   * The elector of {@code electorTerm} wrote the Lease with this replica as its holder: leads now,
+   * on a thread of its own (the elector's worker must not wait for the listeners), unless that
+   * elector has finished since.
+   */
+  private void held(long electorTerm) {
+    if (leading.get()) {
+      return;
+    }
+    Thread.ofVirtual()
+        .name("leader-elected")
+        .start(
+            () -> {
+              synchronized (this) {
+                if (term == electorTerm) {
+                  started();
+                }
+              }
+            });
   }
 
   private void started() {

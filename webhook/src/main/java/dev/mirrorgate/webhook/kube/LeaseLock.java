@@ -34,15 +34,22 @@ final class LeaseLock implements Lock {
   private final String name;
   private final String identity;
   private final AtomicReference<ObjectNode> last = new AtomicReference<>();
+  private final Runnable held;
 
   /**
    * @param rest ungated: the election itself decides who may write
+   * @param held called after each write that made or kept {@code identity} the holder
    */
-  LeaseLock(KubeRest rest, String namespace, String name, String identity) {
+  LeaseLock(KubeRest rest, String namespace, String name, String identity, Runnable held) {
     this.rest = rest;
     this.namespace = namespace;
     this.name = name;
     this.identity = identity;
+    this.held = held;
+  }
+
+  LeaseLock(KubeRest rest, String namespace, String name, String identity) {
+    this(rest, namespace, name, identity, () -> {});
   }
 
   @Override
@@ -69,6 +76,7 @@ final class LeaseLock implements Lock {
     lease.set("spec", spec(record, rest.json().createObjectNode()));
     try {
       last.set(rest.create(ApiResource.LEASES, lease).copy());
+      wrote(record);
       return true;
     } catch (KubeException e) {
       log.debug("creating the lease {} failed: {}", describe(), e.getMessage());
@@ -86,10 +94,17 @@ final class LeaseLock implements Lock {
     spec(record, lease.with("spec"));
     try {
       last.set(rest.replace(ApiResource.LEASES, lease).copy());
+      wrote(record);
       return true;
     } catch (KubeException e) {
       log.debug("updating the lease {} failed: {}", describe(), e.getMessage());
       return false;
+    }
+  }
+
+  private void wrote(LeaderElectionRecord record) {
+    if (identity.equals(record.getHolderIdentity())) {
+      held.run();
     }
   }
 

@@ -45,6 +45,25 @@ class LeaderElectionIT {
   }
 
   @Test
+  void theReplicaThatWinsTheLeaseLeadsWithoutWaitingForARetryPeriod() {
+    String ns = api.createNamespace("prompt");
+    // client-java's elector looks at its own won attempt only after a whole retry period
+    LeaderElection.Timing longRetry =
+        new LeaderElection.Timing(
+            Duration.ofSeconds(120), Duration.ofSeconds(90), Duration.ofSeconds(60));
+    List<String> events = new CopyOnWriteArrayList<>();
+    LeaderElection a = election(ns, "a", events, longRetry);
+    try {
+      a.start();
+      await().atMost(Duration.ofSeconds(20)).until(a::isLeader);
+      assertThat(events).containsExactly("a started");
+    } finally {
+      a.close();
+    }
+    assertThat(events).containsExactly("a started", "a stopped");
+  }
+
+  @Test
   void aClosedLeaderReleasesTheLeaseSoTheNextTakesOverWithinARetryPeriod() throws Exception {
     String ns = api.createNamespace("release");
     // A lease far longer than the wait below: only a released Lease can explain the takeover.
