@@ -55,6 +55,18 @@ public record IssuedCertificate(
     return new IssuedCertificate(leaf, key, chain);
   }
 
+  /**
+   * Reads PEM that {@link #fromPem} accepted before (or that this process issued) without checking
+   * again that the key belongs to the certificate, which costs a signature and its verification.
+   *
+   * @throws CertificateException when either PEM is malformed
+   */
+  public static IssuedCertificate fromCheckedPem(String certificateChainPem, String privateKeyPem)
+      throws CertificateException {
+    List<X509Certificate> chain = Pem.readCertificates(certificateChainPem);
+    return new IssuedCertificate(chain.get(0), Pem.readPrivateKey(privateKeyPem), chain);
+  }
+
   /** The leaf alone, as PEM. */
   public String certificatePem() {
     return Pem.encodeCertificates(List.of(certificate));

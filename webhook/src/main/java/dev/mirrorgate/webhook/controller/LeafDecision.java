@@ -28,14 +28,30 @@ public final class LeafDecision {
       List<String> dnsNames,
       List<String> ipAddresses,
       Instant now) {
+    return reissueReason(stored, ca, false, dnsNames, ipAddresses, now);
+  }
+
+  /**
+   * As above; with {@code signatureVerified} (this very leaf was verified against {@code ca}, or
+   * issued by it, before) the CA's signature is not verified again.
+   */
+  public static Optional<String> reissueReason(
+      Optional<IssuedCertificate> stored,
+      CertificateAuthority ca,
+      boolean signatureVerified,
+      List<String> dnsNames,
+      List<String> ipAddresses,
+      Instant now) {
     if (stored.isEmpty()) {
       return Optional.of("no certificate yet");
     }
     X509Certificate leaf = stored.get().certificate();
-    try {
-      leaf.verify(ca.certificate().getPublicKey());
-    } catch (Exception e) {
-      return Optional.of("issued by another CA");
+    if (!signatureVerified) {
+      try {
+        leaf.verify(ca.certificate().getPublicKey());
+      } catch (Exception e) {
+        return Optional.of("issued by another CA");
+      }
     }
     Set<String> dns = new HashSet<>();
     Set<String> ips = new HashSet<>();

@@ -37,6 +37,7 @@ public final class OwnerWriter {
   private final KubeRest writes;
   private final EventSink events;
   private final Clock clock;
+  private final SoundLeaves soundLeaves = new SoundLeaves();
 
   public OwnerWriter(
       String controller,
@@ -121,14 +122,22 @@ public final class OwnerWriter {
       Optional<KubeObject> secret,
       CertificateAuthority ca,
       CertificateNames names) {
-    Optional<IssuedCertificate> stored = storedLeaf(secret);
+    String crt = secret.map(s -> decode(s.node().path("data").path("tls.crt"))).orElse("");
+    String key = secret.map(s -> decode(s.node().path("data").path("tls.key"))).orElse("");
+    boolean verified = secret.isPresent() && soundLeaves.contains(owner.key(), crt, key, ca);
+    Optional<IssuedCertificate> stored =
+        secret.isEmpty() ? Optional.empty() : parse(crt, key, verified);
     Optional<String> reissue =
         LeafDecision.reissueReason(
-            stored, ca, names.dnsNames(), names.ipAddresses(), clock.instant());
+            stored, ca, verified, names.dnsNames(), names.ipAddresses(), clock.instant());
     if (reissue.isEmpty()) {
+      if (!verified) {
+        soundLeaves.add(owner.key(), crt, key, ca);
+      }
       return stored.get();
     }
     IssuedCertificate leaf = ca.issue(names.leafSpec(LEAF_VALIDITY));
+    soundLeaves.add(owner.key(), leaf.certificateChainPem(), leaf.privateKeyPem(), ca);
     log.info(
         "issuing a serving certificate",
         StructuredArguments.keyValue("controller", controller),
@@ -146,6 +155,7 @@ public final class OwnerWriter {
   /** Deletes every object of {@code kinds} that {@code ownedBy} accepts. */
   public void removeAll(List<ApiResource> kinds, Predicate<KubeObject> ownedBy, String owner)
       throws KubeException {
+    soundLeaves.remove(owner);
     for (ApiResource kind : kinds) {
       for (KubeObject object : owned.list(kind)) {
         if (ownedBy.test(object)
@@ -162,14 +172,13 @@ public final class OwnerWriter {
     }
   }
 
-  private static Optional<IssuedCertificate> storedLeaf(Optional<KubeObject> secret) {
-    if (secret.isEmpty()) {
-      return Optional.empty();
-    }
-    JsonNode data = secret.get().node().path("data");
+  /** The stored leaf; its key match is checked unless {@code verified} says it was before. */
+  private static Optional<IssuedCertificate> parse(String crt, String key, boolean verified) {
     try {
       return Optional.of(
-          IssuedCertificate.fromPem(decode(data.path("tls.crt")), decode(data.path("tls.key"))));
+          verified
+              ? IssuedCertificate.fromCheckedPem(crt, key)
+              : IssuedCertificate.fromPem(crt, key));
     } catch (CertificateException | IllegalArgumentException e) {
       return Optional.empty(); // reissued
     }
