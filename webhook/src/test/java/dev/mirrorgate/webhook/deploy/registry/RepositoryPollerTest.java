@@ -166,6 +166,53 @@ class RepositoryPollerTest {
   }
 
   @Test
+  void aFewPollsOfOneRegistryRunAtOnceTheOthersWaitTheirTurnAsData() {
+    List<Runnable> started = new ArrayList<>();
+    RepositoryPoller queued =
+        new RepositoryPoller(
+            registry,
+            sink,
+            time,
+            time,
+            started::add,
+            Backoff.DEFAULT,
+            new RegistryMetrics(new SimpleMeterRegistry()));
+    int many = RepositoryPoller.MAX_POLLS_PER_REGISTRY * 3;
+    for (int i = 0; i < many; i++) {
+      queued.watch("w" + i, every(Repository.parse("ghcr.io/acme/app" + i), "@every 1h"));
+    }
+    Repository elsewhere = Repository.parse("quay.io/acme/other");
+    queued.watch("other", every(elsewhere, "@every 1h"));
+    queued.start();
+    time.runDue();
+
+    // ghcr.io's first few, and quay.io's at once: a busy registry holds no other up
+    assertThat(started).hasSize(RepositoryPoller.MAX_POLLS_PER_REGISTRY + 1);
+    int done = 0;
+    while (done < started.size()) {
+      started.get(done++).run(); // each finished poll starts the next waiting one
+      assertThat(started.size() - done) // in flight: ghcr.io's few, quay.io's one
+          .isLessThanOrEqualTo(RepositoryPoller.MAX_POLLS_PER_REGISTRY + 1);
+    }
+    assertThat(done).isEqualTo(many + 1);
+    assertThat(tagListings()).isEqualTo(many + 1);
+    assertThat(queued.status()).allSatisfy(s -> assertThat(s.lastAttempt()).isEqualTo(T0));
+
+    // losing the lead drops the waiting ones; leading again polls them
+    for (int i = 0; i < many; i++) {
+      queued.pollNow(Repository.parse("ghcr.io/acme/app" + i));
+    }
+    time.runDue();
+    assertThat(started).hasSize(done + RepositoryPoller.MAX_POLLS_PER_REGISTRY);
+    queued.stop();
+    started.subList(done, started.size()).forEach(Runnable::run);
+    assertThat(started).hasSize(done + RepositoryPoller.MAX_POLLS_PER_REGISTRY);
+    queued.start();
+    time.runDue();
+    assertThat(started).hasSize(done + 2 * RepositoryPoller.MAX_POLLS_PER_REGISTRY + 1);
+  }
+
+  @Test
   void aNewRepositoryIsPolledAtOnceHoweverManyWatchersJoinFirst() {
     poller.start();
     poller.watch("a", every(SHOP, "@every 1h"));
