@@ -162,9 +162,13 @@ class PushIntakeHttpIT {
           "POST",
           "/v1/webhooks/registry",
           Map.of("Authorization", "Bearer " + TOKEN, "Transfer-Encoding", "chunked"));
-      for (int sent = 0; sent <= MIB; sent += chunk.length) {
-        connection.chunk(chunk);
+      for (int sent = 0; sent < MIB; sent += chunk.length) {
+        connection.chunk(chunk); // exactly 1 MiB: still read
       }
+      // One byte more, in a single small write: the server refuses it and closes, and the client
+      // has nothing left to write into the closed connection (a larger last write raced the close
+      // and failed with a broken pipe now and then).
+      connection.chunk(new byte[] {' '});
       RawHttps.Response response = connection.read();
 
       assertThat(response.status()).isEqualTo(413);

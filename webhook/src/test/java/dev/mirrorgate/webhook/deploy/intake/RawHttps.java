@@ -51,11 +51,15 @@ final class RawHttps implements AutoCloseable {
     return this;
   }
 
-  /** Writes one chunk of a chunked body. */
+  /** Writes one chunk of a chunked body, in one write. */
   RawHttps chunk(byte[] bytes) throws IOException {
-    write((Integer.toHexString(bytes.length) + "\r\n").getBytes(StandardCharsets.US_ASCII));
-    write(bytes);
-    return write("\r\n".getBytes(StandardCharsets.US_ASCII));
+    byte[] size = (Integer.toHexString(bytes.length) + "\r\n").getBytes(StandardCharsets.US_ASCII);
+    byte[] all = new byte[size.length + bytes.length + 2];
+    System.arraycopy(size, 0, all, 0, size.length);
+    System.arraycopy(bytes, 0, all, size.length, bytes.length);
+    all[all.length - 2] = '\r';
+    all[all.length - 1] = '\n';
+    return write(all);
   }
 
   /** A complete POST with a Content-Length body. */
