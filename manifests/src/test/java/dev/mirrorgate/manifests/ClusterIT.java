@@ -284,8 +284,24 @@ class ClusterIT {
         "the second replica's log saying it leads",
         () -> cluster.kubectl("-n", NAMESPACE, "logs", second).contains("became the leader"));
 
-    // The controller rewrites mirrorgate-mirrors, which the next test writes by hand: stop it.
+    // The controller rewrites mirrorgate-mirrors, which the next test writes by hand: stop it,
+    // and wait until its Pod is gone (deleting the Deployment returns at once; a leader shutting
+    // down still reverted the next test's hand-written document once).
     cluster.kubectl("-n", NAMESPACE, "delete", "deployment", "mirrorgate-controller-second");
+    await(
+        "no controller Pod left",
+        () ->
+            cluster
+                .kubectl(
+                    "-n",
+                    NAMESPACE,
+                    "get",
+                    "pods",
+                    "-l",
+                    "app.kubernetes.io/name=mirrorgate-controller",
+                    "-o",
+                    "name")
+                .isBlank());
   }
 
   @Test
