@@ -287,7 +287,6 @@ public final class NodeWriter {
     return out;
   }
 
-  /** Whether the node holds agent state. */
   public HostRoot hostRoot() {
     return root;
   }

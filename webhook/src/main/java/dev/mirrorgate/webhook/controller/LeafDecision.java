@@ -21,19 +21,10 @@ import java.util.Set;
 public final class LeafDecision {
   private LeafDecision() {}
 
-  /** Why a leaf must be (re)issued, or empty when the stored one is kept. */
-  public static Optional<String> reissueReason(
-      Optional<IssuedCertificate> stored,
-      CertificateAuthority ca,
-      List<String> dnsNames,
-      List<String> ipAddresses,
-      Instant now) {
-    return reissueReason(stored, ca, false, dnsNames, ipAddresses, now);
-  }
-
   /**
-   * As above; with {@code signatureVerified} (this very leaf was verified against {@code ca}, or
-   * issued by it, before) the CA's signature is not verified again.
+   * Why a leaf must be (re)issued, or empty when the stored one is kept. With {@code
+   * signatureVerified} (this very leaf was verified against {@code ca}, or issued by it, before)
+   * the CA's signature is not verified again.
    */
   public static Optional<String> reissueReason(
       Optional<IssuedCertificate> stored,

@@ -48,10 +48,6 @@ final class LeaseLock implements Lock {
     this.held = held;
   }
 
-  LeaseLock(KubeRest rest, String namespace, String name, String identity) {
-    this(rest, namespace, name, identity, () -> {});
-  }
-
   @Override
   public LeaderElectionRecord get() throws ApiException {
     Optional<KubeObject> lease;
