@@ -10,6 +10,7 @@ import dev.mirrorgate.webhook.controller.ServingCertificates;
 import dev.mirrorgate.webhook.deploy.PushWindows;
 import dev.mirrorgate.webhook.deploy.intake.PushIntake;
 import dev.mirrorgate.webhook.deploy.intake.PushSink;
+import dev.mirrorgate.webhook.kube.CompactNodeFactory;
 import dev.mirrorgate.webhook.kube.KubeRest;
 import dev.mirrorgate.webhook.kube.KubernetesClients;
 import dev.mirrorgate.webhook.kube.LeaderElection;
@@ -92,7 +93,7 @@ public final class ControllerApp implements AutoCloseable {
     KubernetesClients clients =
         new KubernetesClients(options.environment(), Path.of(Config.SERVICEACCOUNT_TOKEN_PATH));
     log.info("Kubernetes API access: {}", clients.describe());
-    ObjectMapper json = new ObjectMapper();
+    ObjectMapper json = CompactNodeFactory.mapper();
     KubeRest requests;
     KubeRest watches;
     LeaderElection election;

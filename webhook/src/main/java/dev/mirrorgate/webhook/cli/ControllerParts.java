@@ -228,12 +228,7 @@ final class ControllerParts {
             reads,
             options.resync,
             java.util.concurrent.Executors.newFixedThreadPool(
-                2,
-                r -> {
-                  Thread thread = new Thread(r, "registry-watch");
-                  thread.setDaemon(true);
-                  return thread;
-                }));
+                2, Thread.ofVirtual().name("registry-watch").factory()));
     poller = RepositoryPoller.create(registryClient, watch, clock, metrics.registry());
     watch.attach(poller);
     index.listener(watch);

@@ -43,11 +43,7 @@ public final class ReconcileLoop implements AutoCloseable {
     this.metrics = metrics;
     this.delays =
         Executors.newSingleThreadExecutor(
-            r -> {
-              Thread thread = new Thread(r, reconciler.name() + "-delays");
-              thread.setDaemon(true);
-              return thread;
-            });
+            Thread.ofVirtual().name(reconciler.name() + "-delays").factory());
     this.queue =
         new DefaultRateLimitingQueue<>(
             delays,
@@ -76,10 +72,7 @@ public final class ReconcileLoop implements AutoCloseable {
 
   public void start() {
     for (int i = 0; i < workers; i++) {
-      Thread thread = new Thread(this::work, reconciler.name() + "-worker-" + i);
-      thread.setDaemon(true);
-      threads.add(thread);
-      thread.start();
+      threads.add(Thread.ofVirtual().name(reconciler.name() + "-worker-" + i).start(this::work));
     }
   }
 

@@ -81,29 +81,13 @@ public final class PushWindows implements AutoCloseable {
     this.rollouts = rollouts;
     java.util.concurrent.ScheduledThreadPoolExecutor timers =
         new java.util.concurrent.ScheduledThreadPoolExecutor(
-            1,
-            r -> {
-              Thread thread = new Thread(r, "push-windows");
-              thread.setDaemon(true);
-              return thread;
-            });
+            1, Thread.ofVirtual().name("push-windows").factory());
     timers.setRemoveOnCancelPolicy(true); // every event re-arms its window's timer
     this.timers = timers;
     this.coordinators =
-        Executors.newCachedThreadPool(
-            r -> {
-              Thread thread = new Thread(r, "push-window-decide");
-              thread.setDaemon(true);
-              return thread;
-            });
+        Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("push-window-decide").factory());
     this.workers =
-        Executors.newFixedThreadPool(
-            workers,
-            r -> {
-              Thread thread = new Thread(r, "rollouts");
-              thread.setDaemon(true);
-              return thread;
-            });
+        Executors.newFixedThreadPool(workers, Thread.ofVirtual().name("rollouts").factory());
   }
 
   /** Adds pushed images; never blocks (the intake calls this on its event loop). */

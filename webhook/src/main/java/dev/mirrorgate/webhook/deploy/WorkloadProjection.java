@@ -1,10 +1,10 @@
 package dev.mirrorgate.webhook.deploy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mirrorgate.common.update.WorkloadKind;
 import dev.mirrorgate.webhook.kube.ApiResource;
+import dev.mirrorgate.webhook.kube.CompactNodeFactory;
 import java.util.List;
 import java.util.function.UnaryOperator;
 
@@ -54,7 +54,7 @@ public final class WorkloadProjection implements UnaryOperator<ObjectNode> {
 
   @Override
   public ObjectNode apply(ObjectNode object) {
-    ObjectNode kept = JsonNodeFactory.instance.objectNode();
+    ObjectNode kept = CompactNodeFactory.INSTANCE.objectNode();
     kept.put("apiVersion", object.path("apiVersion").asText(resource.apiVersion()));
     kept.put("kind", object.path("kind").asText(resource.kind()));
     copy(object.path("metadata"), kept.putObject("metadata"), METADATA);

@@ -72,7 +72,7 @@ public final class KubernetesClients {
   private ApiClient build(Duration readTimeout) {
     try {
       ClientBuilder builder = inCluster() ? ClientBuilder.cluster() : fromKubeconfig();
-      return builder.setReadTimeout(readTimeout).build();
+      return builder.setApiClient(new LazyModelsApiClient()).setReadTimeout(readTimeout).build();
     } catch (IOException e) {
       throw new UncheckedIOException(
           "cannot configure the Kubernetes client from " + describe(), e);

@@ -1,12 +1,12 @@
 package dev.mirrorgate.webhook.deploy.openshift;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mirrorgate.common.image.ImageReference;
 import dev.mirrorgate.common.image.InvalidImageReferenceException;
 import dev.mirrorgate.common.update.ImageStreamTagPolicy;
 import dev.mirrorgate.webhook.kube.ApiResource;
+import dev.mirrorgate.webhook.kube.CompactNodeFactory;
 import java.util.function.UnaryOperator;
 
 /**
@@ -102,7 +102,7 @@ public final class ImageStreams {
    */
   public static final UnaryOperator<ObjectNode> PROJECTION =
       stream -> {
-        ObjectNode kept = JsonNodeFactory.instance.objectNode();
+        ObjectNode kept = CompactNodeFactory.INSTANCE.objectNode();
         kept.put("apiVersion", stream.path("apiVersion").asText(RESOURCE.apiVersion()));
         kept.put("kind", stream.path("kind").asText(RESOURCE.kind()));
         ObjectNode metadata = kept.putObject("metadata");
