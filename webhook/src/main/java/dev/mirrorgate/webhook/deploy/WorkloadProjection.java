@@ -2,7 +2,11 @@ package dev.mirrorgate.webhook.deploy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.mirrorgate.common.update.NotAWorkloadException;
+import dev.mirrorgate.common.update.Workload;
 import dev.mirrorgate.common.update.WorkloadKind;
+import dev.mirrorgate.common.update.WorkloadTracker;
+import dev.mirrorgate.common.update.WorkloadTracking;
 import dev.mirrorgate.webhook.kube.ApiResource;
 import dev.mirrorgate.webhook.kube.CompactNodeFactory;
 import java.util.List;
@@ -13,7 +17,10 @@ import java.util.function.UnaryOperator;
  * name and image (where the pod template has them, so the engine reads the projection as it reads
  * the object), the pull secrets and ServiceAccount of the pod template, and the few status fields a
  * rollback watches. Everything else (env, probes, volumes, managed fields) is dropped as each
- * object arrives, so memory grows with the number of containers, not with the size of the specs.
+ * object arrives, so memory grows with the number of containers, not with the size of the specs. A
+ * workload that nothing follows (no tracked container, no annotation problem: most of a cluster) is
+ * kept as its identity alone; the index ignores it, and when its annotations change the watch
+ * brings the whole object again.
  */
 public final class WorkloadProjection implements UnaryOperator<ObjectNode> {
   public static final ApiResource DEPLOYMENTS = ApiResource.DEPLOYMENTS;
@@ -36,6 +43,8 @@ public final class WorkloadProjection implements UnaryOperator<ObjectNode> {
           "labels",
           "annotations",
           "deletionTimestamp");
+  private static final List<String> IDENTITY =
+      List.of("name", "namespace", "uid", "resourceVersion");
   private static final List<String> STATUS =
       List.of(
           "observedGeneration",
@@ -76,7 +85,26 @@ public final class WorkloadProjection implements UnaryOperator<ObjectNode> {
     if (object.has("status")) {
       copy(object.path("status"), kept.putObject("status"), STATUS);
     }
-    return kept;
+    return followed(kept) ? kept : identity(kept);
+  }
+
+  /** Whether the index keeps {@code kept}: a container is tracked, or an annotation is wrong. */
+  static boolean followed(ObjectNode kept) {
+    try {
+      WorkloadTracking tracking = WorkloadTracker.track(Workload.of(kept));
+      return !tracking.tracked().isEmpty() || !tracking.problems().isEmpty();
+    } catch (NotAWorkloadException e) {
+      return false;
+    }
+  }
+
+  /** A workload nothing follows: only what the informer needs to know it (name, version). */
+  private static ObjectNode identity(ObjectNode kept) {
+    ObjectNode identity = CompactNodeFactory.INSTANCE.objectNode();
+    identity.set("apiVersion", kept.get("apiVersion"));
+    identity.set("kind", kept.get("kind"));
+    copy(kept.path("metadata"), identity.putObject("metadata"), IDENTITY);
+    return identity;
   }
 
   /** The object at {@code pointer} under {@code root}, created with every parent. */
