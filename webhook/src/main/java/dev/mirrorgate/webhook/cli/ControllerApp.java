@@ -2,6 +2,7 @@ package dev.mirrorgate.webhook.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mirrorgate.certs.store.SecretCertificateSource;
+import dev.mirrorgate.common.json.CompactNodeFactory;
 import dev.mirrorgate.webhook.controller.ControllerMetrics;
 import dev.mirrorgate.webhook.controller.ControllerRuntime;
 import dev.mirrorgate.webhook.controller.ControllerServer;
@@ -10,7 +11,6 @@ import dev.mirrorgate.webhook.controller.ServingCertificates;
 import dev.mirrorgate.webhook.deploy.PushWindows;
 import dev.mirrorgate.webhook.deploy.intake.PushIntake;
 import dev.mirrorgate.webhook.deploy.intake.PushSink;
-import dev.mirrorgate.webhook.kube.CompactNodeFactory;
 import dev.mirrorgate.webhook.kube.KubeRest;
 import dev.mirrorgate.webhook.kube.KubernetesClients;
 import dev.mirrorgate.webhook.kube.LeaderElection;

@@ -27,6 +27,7 @@ public final class ControllerRuntime implements AutoCloseable {
   private final List<Informer> informers = new CopyOnWriteArrayList<>();
   private final List<LeaderElection.Listener> leading = new CopyOnWriteArrayList<>();
   private final CountDownLatch informersStarted = new CountDownLatch(1);
+  private volatile boolean allSynced;
   private volatile boolean campaigning;
   private final List<Loop> loops = new CopyOnWriteArrayList<>();
   private final Duration resync;
@@ -120,7 +121,13 @@ public final class ControllerRuntime implements AutoCloseable {
 
   /** Whether every informer has listed once. */
   public boolean synced() {
-    return informersStarted.getCount() == 0 && informers.stream().allMatch(Informer::hasSynced);
+    if (allSynced) {
+      return true; // an informer, once synced, stays synced (the intake asks on every request)
+    }
+    boolean now =
+        informersStarted.getCount() == 0 && informers.stream().allMatch(Informer::hasSynced);
+    allSynced = now;
+    return now;
   }
 
   /**

@@ -2,13 +2,13 @@ package dev.mirrorgate.webhook.deploy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.mirrorgate.common.json.CompactNodeFactory;
 import dev.mirrorgate.common.update.NotAWorkloadException;
 import dev.mirrorgate.common.update.Workload;
 import dev.mirrorgate.common.update.WorkloadKind;
 import dev.mirrorgate.common.update.WorkloadTracker;
 import dev.mirrorgate.common.update.WorkloadTracking;
 import dev.mirrorgate.webhook.kube.ApiResource;
-import dev.mirrorgate.webhook.kube.CompactNodeFactory;
 import java.util.List;
 import java.util.function.UnaryOperator;
 

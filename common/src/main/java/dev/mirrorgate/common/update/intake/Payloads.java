@@ -6,12 +6,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mirrorgate.common.image.ImageReference;
 import dev.mirrorgate.common.image.InvalidImageReferenceException;
+import dev.mirrorgate.common.json.CompactNodeFactory;
 import java.io.IOException;
 
 /** What the payload parsers share: reading JSON, fields, and image references. */
 final class Payloads {
   private static final ObjectMapper JSON =
-      new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+      CompactNodeFactory.mapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
   private Payloads() {}
 

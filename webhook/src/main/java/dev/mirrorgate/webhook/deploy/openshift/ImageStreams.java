@@ -4,9 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mirrorgate.common.image.ImageReference;
 import dev.mirrorgate.common.image.InvalidImageReferenceException;
+import dev.mirrorgate.common.json.CompactNodeFactory;
 import dev.mirrorgate.common.update.ImageStreamTagPolicy;
 import dev.mirrorgate.webhook.kube.ApiResource;
-import dev.mirrorgate.webhook.kube.CompactNodeFactory;
 import java.util.function.UnaryOperator;
 
 /**

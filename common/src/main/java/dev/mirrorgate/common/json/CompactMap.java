@@ -1,4 +1,4 @@
-package dev.mirrorgate.webhook.kube;
+package dev.mirrorgate.common.json;
 
 import java.util.AbstractMap;
 import java.util.AbstractSet;
