@@ -1,16 +1,13 @@
 package dev.mirrorgate.certs.store;
 
-import com.google.gson.JsonArray;
-import com.google.gson.JsonObject;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.mirrorgate.certs.CaBundle;
-import io.kubernetes.client.custom.V1Patch;
 import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.openapi.ApiException;
-import io.kubernetes.client.openapi.apis.AdmissionregistrationV1Api;
-import io.kubernetes.client.openapi.models.V1MutatingWebhook;
-import io.kubernetes.client.openapi.models.V1MutatingWebhookConfiguration;
-import io.kubernetes.client.util.PatchUtils;
+import io.kubernetes.client.openapi.Pair;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
@@ -18,16 +15,20 @@ import java.util.List;
 /**
  * Keeps the caBundle of every webhook in one MutatingWebhookConfiguration equal to a {@link
  * CaBundle}. Only the {@code clientConfig.caBundle} fields are patched (a JSON Patch that also
- * tests each webhook's name, so a reordered list is never written to the wrong entry).
+ * tests each webhook's name, so a reordered list is never written to the wrong entry). The
+ * configuration is read and patched as JSON ({@link JsonCalls}).
  */
 public final class CaBundleInjector {
-  private final ApiClient client;
-  private final AdmissionregistrationV1Api api;
+  private static final String COLLECTION =
+      "/apis/admissionregistration.k8s.io/v1/mutatingwebhookconfigurations/";
+  private static final String JSON_PATCH = "application/json-patch+json";
+  private static final String FIELD_MANAGER = "mirrorgate-webhook";
+
+  private final JsonCalls calls;
   private final String configurationName;
 
   public CaBundleInjector(ApiClient client, String configurationName) {
-    this.client = client;
-    this.api = new AdmissionregistrationV1Api(client);
+    this.calls = new JsonCalls(client);
     this.configurationName = configurationName;
   }
 
@@ -47,52 +48,54 @@ public final class CaBundleInjector {
    */
   public int inject(CaBundle bundle) throws ApiException {
     byte[] wanted = bytes(bundle);
-    V1MutatingWebhookConfiguration configuration = read();
+    JsonNode configuration = read();
     List<Integer> stale = stale(configuration, wanted);
     if (stale.isEmpty()) {
       return 0;
     }
     String encoded = Base64.getEncoder().encodeToString(wanted);
-    JsonArray patch = new JsonArray();
+    ArrayNode patch = JsonCalls.JSON.createArrayNode();
     for (int i : stale) {
       String webhook = "/webhooks/" + i;
-      patch.add(op("test", webhook + "/name", configuration.getWebhooks().get(i).getName()));
-      patch.add(op("add", webhook + "/clientConfig/caBundle", encoded));
+      String name = configuration.path("webhooks").path(i).path("name").asText();
+      patch.addObject().put("op", "test").put("path", webhook + "/name").put("value", name);
+      patch
+          .addObject()
+          .put("op", "add")
+          .put("path", webhook + "/clientConfig/caBundle")
+          .put("value", encoded);
     }
-    PatchUtils.patch(
-        V1MutatingWebhookConfiguration.class,
-        () ->
-            api.patchMutatingWebhookConfiguration(configurationName, new V1Patch(patch.toString()))
-                .fieldManager("mirrorgate-webhook")
-                .buildCall(null),
-        V1Patch.PATCH_FORMAT_JSON_PATCH,
-        client);
+    calls.call(
+        "PATCH",
+        COLLECTION + configurationName,
+        List.of(new Pair("fieldManager", FIELD_MANAGER)),
+        JSON_PATCH,
+        patch);
     return stale.size();
   }
 
-  private V1MutatingWebhookConfiguration read() throws ApiException {
-    return api.readMutatingWebhookConfiguration(configurationName).execute();
+  private JsonNode read() throws ApiException {
+    return calls.call("GET", COLLECTION + configurationName, List.of(), null, null);
   }
 
-  private static List<Integer> stale(V1MutatingWebhookConfiguration configuration, byte[] wanted) {
-    List<V1MutatingWebhook> webhooks =
-        configuration.getWebhooks() == null ? List.of() : configuration.getWebhooks();
-    return java.util.stream.IntStream.range(0, webhooks.size())
-        .filter(
-            i -> {
-              var clientConfig = webhooks.get(i).getClientConfig();
-              return clientConfig == null || !Arrays.equals(clientConfig.getCaBundle(), wanted);
-            })
-        .boxed()
-        .toList();
+  private static List<Integer> stale(JsonNode configuration, byte[] wanted) {
+    List<Integer> stale = new ArrayList<>();
+    JsonNode webhooks = configuration.path("webhooks");
+    for (int i = 0; i < webhooks.size(); i++) {
+      JsonNode caBundle = webhooks.path(i).path("clientConfig").path("caBundle");
+      if (!caBundle.isTextual() || !Arrays.equals(decode(caBundle.asText()), wanted)) {
+        stale.add(i);
+      }
+    }
+    return stale;
   }
 
-  private static JsonObject op(String op, String path, String value) {
-    JsonObject o = new JsonObject();
-    o.addProperty("op", op);
-    o.addProperty("path", path);
-    o.addProperty("value", value);
-    return o;
+  private static byte[] decode(String base64) {
+    try {
+      return Base64.getDecoder().decode(base64);
+    } catch (IllegalArgumentException notBase64) {
+      return new byte[0]; // unreadable: stale, and overwritten
+    }
   }
 
   private static byte[] bytes(CaBundle bundle) {

@@ -5,41 +5,33 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.openapi.ApiException;
-import java.io.IOException;
 import java.net.HttpURLConnection;
-import java.nio.charset.StandardCharsets;
 import java.security.cert.CertificateException;
 import java.time.Clock;
 import java.util.Base64;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import okhttp3.Call;
-import okhttp3.Response;
-import okhttp3.ResponseBody;
 
 /**
  * The certificates in one Secret, shared by every replica. The first writer creates it
  * (create-if-absent: a replica that loses the race adopts the winner's Secret); updates carry the
  * resourceVersion read, and a replica whose update conflicts re-reads and adopts what is there.
  *
- * <p>The Secret is read and written as JSON on the client's connection, not through client-java's
- * typed {@code CoreV1Api}: its first typed call loads every generated model class (~900 classes,
- * ~10 MiB of RSS in the controller, which otherwise uses none).
+ * <p>The Secret is read and written as JSON ({@link JsonCalls}), not through client-java's typed
+ * {@code CoreV1Api}.
  */
 public final class SecretCertificateStore {
-  private static final ObjectMapper JSON = new ObjectMapper();
-  private static final String[] AUTH = {"BearerToken"};
+  private static final ObjectMapper JSON = JsonCalls.JSON;
 
-  private final ApiClient client;
+  private final JsonCalls calls;
   private final String namespace;
   private final String name;
   private final Clock clock;
 
   public SecretCertificateStore(ApiClient client, String namespace, String name, Clock clock) {
-    this.client = client;
+    this.calls = new JsonCalls(client);
     this.namespace = namespace;
     this.name = name;
     this.clock = clock;
@@ -112,50 +104,8 @@ public final class SecretCertificateStore {
     return collectionPath() + "/" + name;
   }
 
-  /** One request; the answer's JSON, or an ApiException with the status and the server's reason. */
   private JsonNode call(String method, String path, ObjectNode body) throws ApiException {
-    Map<String, String> headers = new HashMap<>();
-    headers.put("Accept", "application/json");
-    byte[] bytes = null;
-    try {
-      if (body != null) {
-        headers.put("Content-Type", "application/json");
-        bytes = JSON.writeValueAsBytes(body);
-      }
-      Call call =
-          client.buildCall(
-              null,
-              path,
-              method,
-              List.of(),
-              List.of(),
-              bytes,
-              headers,
-              new HashMap<>(),
-              new HashMap<>(),
-              AUTH,
-              null);
-      try (Response response = call.execute()) {
-        ResponseBody responseBody = response.body();
-        byte[] answer = responseBody == null ? new byte[0] : responseBody.bytes();
-        if (!response.isSuccessful()) {
-          String reason = response.message();
-          try {
-            reason = JSON.readTree(answer).path("message").asText(reason);
-          } catch (IOException | RuntimeException unreadable) {
-            // keep the HTTP reason phrase
-          }
-          throw new ApiException(
-              method + " " + path + ": " + response.code() + " " + reason,
-              response.code(),
-              response.headers().toMultimap(),
-              new String(answer, StandardCharsets.UTF_8));
-        }
-        return JSON.readTree(answer);
-      }
-    } catch (IOException e) {
-      throw new ApiException(method + " " + path + ": " + e.getMessage(), e, 0, null, null);
-    }
+    return calls.call(method, path, List.of(), "application/json", body);
   }
 
   private ObjectNode secret(ServingCertificates value, String resourceVersion) {

@@ -2,9 +2,11 @@ package dev.mirrorgate.webhook.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mirrorgate.certs.store.SecretCertificateSource;
+import dev.mirrorgate.common.json.CompactNodeFactory;
 import dev.mirrorgate.common.kube.ConfigMapRef;
 import dev.mirrorgate.webhook.admission.AdmissionCodec;
 import dev.mirrorgate.webhook.kube.EventRecorder;
+import dev.mirrorgate.webhook.kube.KubeRest;
 import dev.mirrorgate.webhook.kube.KubernetesClients;
 import dev.mirrorgate.webhook.mapping.ConfigMapMappingSource;
 import dev.mirrorgate.webhook.mapping.FileMappingSource;
@@ -152,6 +154,9 @@ public final class ServeCommand implements Callable<Integer> {
     }
   }
 
+  /** JSON of the Kubernetes API (the mapping and mirrors ConfigMaps, Events). */
+  private static final ObjectMapper KUBE_JSON = CompactNodeFactory.mapper();
+
   /** The user's mapping source, plus the services-mode mirrors when asked for. */
   private MappingSource mappingSource(
       Vertx vertx, Clock clock, MappingHolder mappings, WebhookMetrics metrics) {
@@ -161,7 +166,10 @@ public final class ServeCommand implements Callable<Integer> {
     }
     MirrorsRulesSource mirrors =
         new MirrorsRulesSource(
-            KubernetesClients.fromEnvironment().forWatches(), mirrorsConfigMap, mappings, metrics);
+            new KubeRest(KubernetesClients.fromEnvironment().forWatches(), KUBE_JSON),
+            mirrorsConfigMap,
+            mappings,
+            metrics);
     return user.and(new MappingSource(mirrors::start, mirrors::stop));
   }
 
@@ -177,10 +185,19 @@ public final class ServeCommand implements Callable<Integer> {
     KubernetesClients clients = KubernetesClients.fromEnvironment();
     log.info("Kubernetes API access: {}", clients.describe());
     EventRecorder events =
-        new EventRecorder(clients.forRequests(), "mirrorgate-webhook", instanceName(), clock);
+        new EventRecorder(
+            new KubeRest(clients.forRequests(), KUBE_JSON),
+            "mirrorgate-webhook",
+            instanceName(),
+            clock);
     ConfigMapMappingSource source =
         new ConfigMapMappingSource(
-            clients.forWatches(), mapping.configMap, loader, mappings, metrics, events);
+            new KubeRest(clients.forWatches(), KUBE_JSON),
+            mapping.configMap,
+            loader,
+            mappings,
+            metrics,
+            events);
     return new MappingSource(source::start, source::stop);
   }
 

@@ -1,24 +1,20 @@
 package dev.mirrorgate.webhook.kube;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mirrorgate.common.kube.EventMessages;
 import dev.mirrorgate.common.kube.InvolvedObject;
-import io.kubernetes.client.openapi.ApiClient;
-import io.kubernetes.client.openapi.ApiException;
-import io.kubernetes.client.openapi.apis.CoreV1Api;
-import io.kubernetes.client.openapi.models.CoreV1Event;
-import io.kubernetes.client.openapi.models.V1EventSource;
-import io.kubernetes.client.openapi.models.V1ObjectMeta;
-import io.kubernetes.client.openapi.models.V1ObjectReference;
 import java.time.Clock;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 
 /**
  * Writes core/v1 Events (what {@code kubectl describe} and {@code kubectl get events} show) in the
- * namespace of the object they are about. Needs {@code create} on {@code events} there.
+ * namespace of the object they are about, at once (the admission server's rare rejections; the
+ * controller queues its Events in {@code EventSink}). Needs {@code create} on {@code events} there.
  */
 public final class EventRecorder {
-  private final CoreV1Api core;
+  private final KubeRest rest;
   private final String component;
   private final String instance;
   private final Clock clock;
@@ -27,8 +23,8 @@ public final class EventRecorder {
    * @param component e.g. {@code mirrorgate-webhook}
    * @param instance e.g. the Pod name
    */
-  public EventRecorder(ApiClient client, String component, String instance, Clock clock) {
-    this.core = new CoreV1Api(client);
+  public EventRecorder(KubeRest rest, String component, String instance, Clock clock) {
+    this.rest = rest;
     this.component = component;
     this.instance = instance;
     this.clock = clock;
@@ -37,31 +33,34 @@ public final class EventRecorder {
   /**
    * Records a Warning event.
    *
-   * @throws ApiException when the API server refuses it (e.g. RBAC)
+   * @throws KubeException when the API server refuses it (e.g. RBAC)
    */
-  public void warning(InvolvedObject subject, String reason, String message) throws ApiException {
-    OffsetDateTime now = OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
-    String name = EventMessages.eventName(subject.name(), clock.millis());
-    CoreV1Event event =
-        new CoreV1Event()
-            .metadata(new V1ObjectMeta().name(name).namespace(subject.namespace()))
-            .involvedObject(
-                new V1ObjectReference()
-                    .apiVersion(subject.apiVersion())
-                    .kind(subject.kind())
-                    .namespace(subject.namespace())
-                    .name(subject.name())
-                    .uid(subject.uid())
-                    .resourceVersion(subject.resourceVersion()))
-            .type("Warning")
-            .reason(reason)
-            .message(EventMessages.truncate(message))
-            .source(new V1EventSource().component(component))
-            .reportingComponent(component)
-            .reportingInstance(instance)
-            .firstTimestamp(now)
-            .lastTimestamp(now)
-            .count(1);
-    core.createNamespacedEvent(subject.namespace(), event).execute();
+  public void warning(InvolvedObject subject, String reason, String message) throws KubeException {
+    String now = Instant.now(clock).truncatedTo(ChronoUnit.SECONDS).toString();
+    ObjectNode event = JsonNodeFactory.instance.objectNode();
+    event.put("apiVersion", "v1").put("kind", "Event");
+    event
+        .putObject("metadata")
+        .put("name", EventMessages.eventName(subject.name(), clock.millis()))
+        .put("namespace", subject.namespace());
+    ObjectNode involved =
+        event
+            .putObject("involvedObject")
+            .put("apiVersion", subject.apiVersion())
+            .put("kind", subject.kind())
+            .put("namespace", subject.namespace())
+            .put("name", subject.name());
+    if (subject.uid() != null) {
+      involved.put("uid", subject.uid());
+    }
+    if (subject.resourceVersion() != null) {
+      involved.put("resourceVersion", subject.resourceVersion());
+    }
+    event.put("type", "Warning").put("reason", reason);
+    event.put("message", EventMessages.truncate(message));
+    event.putObject("source").put("component", component);
+    event.put("reportingComponent", component).put("reportingInstance", instance);
+    event.put("firstTimestamp", now).put("lastTimestamp", now).put("count", 1);
+    rest.create(ApiResource.EVENTS, event);
   }
 }

@@ -7,10 +7,10 @@ import dev.mirrorgate.common.kube.ConfigMapSnapshot;
 import dev.mirrorgate.common.kube.EventMessages;
 import dev.mirrorgate.common.mapping.MappingException;
 import dev.mirrorgate.webhook.kube.EventRecorder;
+import dev.mirrorgate.webhook.kube.KubeException;
+import dev.mirrorgate.webhook.kube.KubeRest;
 import dev.mirrorgate.webhook.kube.SingleConfigMapInformer;
 import dev.mirrorgate.webhook.metrics.WebhookMetrics;
-import io.kubernetes.client.openapi.ApiClient;
-import io.kubernetes.client.openapi.ApiException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,11 +38,11 @@ public final class ConfigMapMappingSource implements SingleConfigMapInformer.Lis
   private final SingleConfigMapInformer informer;
 
   /**
-   * @param watchClient a client without read timeout, for the informer
+   * @param watches a client without read timeout, for the informer
    * @param events where rejections are reported
    */
   public ConfigMapMappingSource(
-      ApiClient watchClient,
+      KubeRest watches,
       ConfigMapRef ref,
       MappingLoader loader,
       MappingHolder holder,
@@ -53,7 +53,7 @@ public final class ConfigMapMappingSource implements SingleConfigMapInformer.Lis
     this.holder = holder;
     this.metrics = metrics;
     this.events = events;
-    this.informer = new SingleConfigMapInformer(watchClient, ref, this);
+    this.informer = new SingleConfigMapInformer(watches, ref, this);
   }
 
   public void start() {
@@ -109,13 +109,9 @@ public final class ConfigMapMappingSource implements SingleConfigMapInformer.Lis
     String message = EventMessages.joinErrors(rejected.errors());
     try {
       events.warning(snapshot.involvedObject(), REJECTED_REASON, message);
-    } catch (ApiException e) {
+    } catch (KubeException e) {
       log.warn(
-          "cannot record the {} event on configmap {}: HTTP {} {}",
-          REJECTED_REASON,
-          ref,
-          e.getCode(),
-          e.getResponseBody());
+          "cannot record the {} event on configmap {}: {}", REJECTED_REASON, ref, e.getMessage());
     } catch (RuntimeException e) {
       log.warn(
           "cannot record the {} event on configmap {}: {}", REJECTED_REASON, ref, e.toString());

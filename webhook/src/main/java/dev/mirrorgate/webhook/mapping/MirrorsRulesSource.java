@@ -9,9 +9,9 @@ import dev.mirrorgate.common.mirrors.InvalidMirrorsDocumentException;
 import dev.mirrorgate.common.mirrors.Mirror;
 import dev.mirrorgate.common.mirrors.MirrorsDocument;
 import dev.mirrorgate.common.mirrors.MirrorsDocumentParser;
+import dev.mirrorgate.webhook.kube.KubeRest;
 import dev.mirrorgate.webhook.kube.SingleConfigMapInformer;
 import dev.mirrorgate.webhook.metrics.WebhookMetrics;
-import io.kubernetes.client.openapi.ApiClient;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
@@ -34,11 +34,11 @@ public final class MirrorsRulesSource implements SingleConfigMapInformer.Listene
   private final SingleConfigMapInformer informer;
 
   public MirrorsRulesSource(
-      ApiClient watchClient, ConfigMapRef ref, MappingHolder holder, WebhookMetrics metrics) {
+      KubeRest watches, ConfigMapRef ref, MappingHolder holder, WebhookMetrics metrics) {
     this.ref = ref;
     this.holder = holder;
     this.metrics = metrics;
-    this.informer = new SingleConfigMapInformer(watchClient, ref, this);
+    this.informer = new SingleConfigMapInformer(watches, ref, this);
   }
 
   public void start() {

@@ -16,6 +16,7 @@ import dev.mirrorgate.common.kube.ConfigMapRef;
 import dev.mirrorgate.common.testing.KubeApiServer;
 import dev.mirrorgate.webhook.admission.AdmissionCodec;
 import dev.mirrorgate.webhook.kube.EventRecorder;
+import dev.mirrorgate.webhook.kube.KubeRest;
 import dev.mirrorgate.webhook.mapping.ConfigMapMappingSource;
 import dev.mirrorgate.webhook.mapping.MappingHolder;
 import dev.mirrorgate.webhook.mapping.MappingLoader;
@@ -113,12 +114,16 @@ class AdmissionE2EIT {
     MappingHolder mappings = new MappingHolder();
     mappingSource =
         new ConfigMapMappingSource(
-            api.clientFor(api.token(), Duration.ZERO),
+            new KubeRest(api.clientFor(api.token(), Duration.ZERO), new ObjectMapper()),
             new ConfigMapRef(webhookNamespace, MAPPING),
             new MappingLoader(Clock.systemUTC()),
             mappings,
             metrics,
-            new EventRecorder(api.client(), "mirrorgate-webhook", "e2e", Clock.systemUTC()));
+            new EventRecorder(
+                new KubeRest(api.client(), new ObjectMapper()),
+                "mirrorgate-webhook",
+                "e2e",
+                Clock.systemUTC()));
     mappingSource.start();
     IssuedCertificate leaf = servingCertificate();
     WebhookServer server =

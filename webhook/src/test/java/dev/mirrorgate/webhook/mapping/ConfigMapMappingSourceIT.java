@@ -14,7 +14,8 @@ import dev.mirrorgate.common.testing.KubeApiServer;
 import dev.mirrorgate.webhook.TestResources;
 import dev.mirrorgate.webhook.admission.AdmissionCodec;
 import dev.mirrorgate.webhook.kube.EventRecorder;
-import dev.mirrorgate.webhook.kube.SingleConfigMapInformer;
+import dev.mirrorgate.webhook.kube.Informer;
+import dev.mirrorgate.webhook.kube.KubeRest;
 import dev.mirrorgate.webhook.metrics.WebhookMetrics;
 import dev.mirrorgate.webhook.mutation.PodMutator;
 import dev.mirrorgate.webhook.server.AdmissionService;
@@ -102,12 +103,16 @@ class ConfigMapMappingSourceIT {
   private ConfigMapMappingSource start(ApiClient watches, ApiClient requests) {
     ConfigMapMappingSource source =
         new ConfigMapMappingSource(
-            watches,
+            new KubeRest(watches, new ObjectMapper()),
             new ConfigMapRef(namespace, NAME),
             new MappingLoader(Clock.systemUTC()),
             holder,
             metrics,
-            new EventRecorder(requests, "mirrorgate-webhook", "test", Clock.systemUTC()));
+            new EventRecorder(
+                new KubeRest(requests, new ObjectMapper()),
+                "mirrorgate-webhook",
+                "test",
+                Clock.systemUTC()));
     started.add(source);
     source.start();
     return source;
@@ -355,7 +360,7 @@ class ConfigMapMappingSourceIT {
             .getStatus()
             .getToken();
     put("mapping.yaml", mappingTo("never.example:5000/hub"));
-    Logger informerLog = (Logger) LoggerFactory.getLogger(SingleConfigMapInformer.class);
+    Logger informerLog = (Logger) LoggerFactory.getLogger(Informer.class);
     ListAppender<ILoggingEvent> captured = new ListAppender<>();
     captured.start();
     informerLog.addAppender(captured);
@@ -371,8 +376,13 @@ class ConfigMapMappingSourceIT {
                       .anySatisfy(
                           line ->
                               assertThat(line)
-                                  .contains("list/watch of configmap " + namespace + "/" + NAME)
-                                  .contains("HTTP 403")));
+                                  .contains(
+                                      "list/watch of configmaps ("
+                                          + namespace
+                                          + " fields metadata.name="
+                                          + NAME
+                                          + ")")
+                                  .contains("403")));
       assertThat(holder.isLoaded()).isFalse();
     } finally {
       informerLog.detachAppender(captured);
