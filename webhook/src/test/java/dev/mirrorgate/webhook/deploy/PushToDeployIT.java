@@ -11,6 +11,7 @@ import dev.mirrorgate.common.update.intake.PushEvent;
 import dev.mirrorgate.webhook.cli.ControllerApp;
 import dev.mirrorgate.webhook.controller.ControllerFixture;
 import dev.mirrorgate.webhook.kube.ApiResource;
+import dev.mirrorgate.webhook.kube.KubeException;
 import dev.mirrorgate.webhook.kube.KubeObject;
 import dev.mirrorgate.webhook.kube.KubeRest;
 import dev.mirrorgate.webhook.kube.ListQuery;
@@ -273,7 +274,23 @@ class PushToDeployIT {
     assertThat(imageUpdates()).isEmpty();
   }
 
+  /**
+   * Votes as the UI does ({@code ui.data.Votes}): read, append, write conditionally on the
+   * resourceVersion read, and read again on a conflict (the controller may write the status between
+   * the read and the write).
+   */
   private void vote(String update, String voter) throws Exception {
+    await()
+        .atMost(WAIT)
+        .ignoreExceptionsMatching(e -> e instanceof KubeException k && k.conflict())
+        .until(
+            () -> {
+              voteOnce(update, voter);
+              return true;
+            });
+  }
+
+  private void voteOnce(String update, String voter) throws Exception {
     KubeObject current = rest().get(ImageUpdates.RESOURCE, ns, update).orElseThrow();
     ObjectNode status = current.node().path("status").deepCopy();
     var approvals = status.withArray("approvals");
