@@ -77,7 +77,8 @@ public record Workload(
                 c.path("name").asText(""),
                 c.path("image").isTextual() ? c.path("image").asText() : null,
                 list.equals("initContainers"),
-                kind.podSpecPointer() + "/" + list + "/" + i + "/image"));
+                // a handful of distinct values, kept by every tracked container: shared
+                (kind.podSpecPointer() + "/" + list + "/" + i + "/image").intern()));
       }
     }
     return new Workload(

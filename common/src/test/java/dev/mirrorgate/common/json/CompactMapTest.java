@@ -132,4 +132,16 @@ class CompactMapTest {
     assertThat(target.deepCopy()).isEqualTo(expected);
     assertThat(target.size()).isEqualTo(2);
   }
+
+  /** Equal short values read into different trees are one node; long ones are not shared. */
+  @Test
+  void shortStringValuesAreSharedBetweenTrees() throws Exception {
+    ObjectMapper compact = CompactNodeFactory.mapper();
+    String longValue = "x".repeat(65);
+    JsonNode a = compact.readTree("{\"ns\": \"apps\", \"long\": \"" + longValue + "\"}");
+    JsonNode b = compact.readTree("{\"other\": \"apps\", \"long\": \"" + longValue + "\"}");
+
+    assertThat(b.get("other")).isSameAs(a.get("ns"));
+    assertThat(b.get("long")).isNotSameAs(a.get("long")).isEqualTo(a.get("long"));
+  }
 }

@@ -111,7 +111,7 @@ public final class WorkloadProjection implements UnaryOperator<ObjectNode> {
   private static ObjectNode ensure(ObjectNode root, String pointer) {
     ObjectNode at = root;
     for (String part : pointer.substring(1).split("/")) {
-      at = at.withObject("/" + part);
+      at = at.withObjectProperty(part.intern()); // the same key string in every workload
     }
     return at;
   }
