@@ -33,6 +33,14 @@ public record WorkloadTracking(
   }
 
   /**
+   * Whether anything follows this workload: a tracked container, or an annotation problem to
+   * report. A workload nothing follows is not indexed (and its informer keeps only its identity).
+   */
+  public boolean followed() {
+    return containers.stream().anyMatch(ContainerTracking::isTracked) || !problems.isEmpty();
+  }
+
+  /**
    * Whether an annotation cannot be read: nothing of this workload is updated until it is fixed.
    */
   public boolean leftAlone() {

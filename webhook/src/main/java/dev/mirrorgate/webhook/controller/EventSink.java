@@ -1,9 +1,10 @@
 package dev.mirrorgate.webhook.controller;
 
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mirrorgate.common.kube.EventMessages;
+import dev.mirrorgate.common.kube.InvolvedObject;
 import dev.mirrorgate.webhook.kube.ApiResource;
+import dev.mirrorgate.webhook.kube.EventRecorder;
 import dev.mirrorgate.webhook.kube.KubeException;
 import dev.mirrorgate.webhook.kube.KubeObject;
 import dev.mirrorgate.webhook.kube.KubeRest;
@@ -11,8 +12,6 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -64,30 +63,21 @@ public final class EventSink implements AutoCloseable {
   }
 
   private void record(KubeObject subject, String type, String reason, String message) {
-    // The API server files Events of cluster-scoped objects in "default" (an Event's namespace must
-    // be its object's); kubectl describe finds them there.
-    String namespace = subject.namespace() == null ? "default" : subject.namespace();
-    Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
-    ObjectNode event = JsonNodeFactory.instance.objectNode();
-    event.put("apiVersion", "v1").put("kind", "Event");
-    event
-        .putObject("metadata")
-        .put("name", EventMessages.eventName(subject.name(), clock.millis()))
-        .put("namespace", namespace);
-    ObjectNode involved = event.putObject("involvedObject");
-    involved.put("apiVersion", subject.getApiVersion()).put("kind", subject.getKind());
-    if (subject.namespace() != null) {
-      involved.put("namespace", subject.namespace());
-    }
-    involved
-        .put("name", subject.name())
-        .put("uid", subject.uid())
-        .put("resourceVersion", subject.resourceVersion());
-    event.put("type", type).put("reason", reason).put("message", EventMessages.truncate(message));
-    event.putObject("source").put("component", COMPONENT);
-    event.put("reportingComponent", COMPONENT).put("reportingInstance", instance);
-    event.put("firstTimestamp", now.toString()).put("lastTimestamp", now.toString());
-    event.put("count", 1);
+    ObjectNode event =
+        EventRecorder.event(
+            new InvolvedObject(
+                subject.getApiVersion(),
+                subject.getKind(),
+                subject.namespace(),
+                subject.name(),
+                subject.uid(),
+                subject.resourceVersion()),
+            type,
+            reason,
+            message,
+            COMPONENT,
+            instance,
+            clock);
     if (closed || !queue.offer(event)) {
       dropped.increment();
       log.warn("event queue full, dropping {} event {} on {}", type, reason, subject);

@@ -132,7 +132,7 @@ public final class WorkloadIndex {
       remove(key); // no pod template yet (or any more)
       return;
     }
-    if (tracking.tracked().isEmpty() && tracking.problems().isEmpty()) {
+    if (!tracking.followed()) {
       remove(key); // nothing to follow: not kept at all
       return;
     }

@@ -88,11 +88,10 @@ public final class WorkloadProjection implements UnaryOperator<ObjectNode> {
     return followed(kept) ? kept : identity(kept);
   }
 
-  /** Whether the index keeps {@code kept}: a container is tracked, or an annotation is wrong. */
+  /** Whether the index keeps {@code kept} ({@link WorkloadTracking#followed()}). */
   static boolean followed(ObjectNode kept) {
     try {
-      WorkloadTracking tracking = WorkloadTracker.track(Workload.of(kept));
-      return !tracking.tracked().isEmpty() || !tracking.problems().isEmpty();
+      return WorkloadTracker.track(Workload.of(kept)).followed();
     } catch (NotAWorkloadException e) {
       return false;
     }

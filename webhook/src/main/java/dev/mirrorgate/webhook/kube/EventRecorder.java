@@ -36,31 +36,47 @@ public final class EventRecorder {
    * @throws KubeException when the API server refuses it (e.g. RBAC)
    */
   public void warning(InvolvedObject subject, String reason, String message) throws KubeException {
+    rest.create(
+        ApiResource.EVENTS, event(subject, "Warning", reason, message, component, instance, clock));
+  }
+
+  /**
+   * A core/v1 Event about {@code subject}, as both deployables write them. The API server files
+   * Events of cluster-scoped objects in {@code default} (an Event's namespace must be its
+   * object's); {@code kubectl describe} finds them there.
+   */
+  public static ObjectNode event(
+      InvolvedObject subject,
+      String type,
+      String reason,
+      String message,
+      String component,
+      String instance,
+      Clock clock) {
     String now = Instant.now(clock).truncatedTo(ChronoUnit.SECONDS).toString();
     ObjectNode event = JsonNodeFactory.instance.objectNode();
     event.put("apiVersion", "v1").put("kind", "Event");
     event
         .putObject("metadata")
         .put("name", EventMessages.eventName(subject.name(), clock.millis()))
-        .put("namespace", subject.namespace());
+        .put("namespace", subject.namespace() == null ? "default" : subject.namespace());
     ObjectNode involved =
         event
             .putObject("involvedObject")
             .put("apiVersion", subject.apiVersion())
-            .put("kind", subject.kind())
-            .put("namespace", subject.namespace())
-            .put("name", subject.name());
-    if (subject.uid() != null) {
-      involved.put("uid", subject.uid());
+            .put("kind", subject.kind());
+    if (subject.namespace() != null) {
+      involved.put("namespace", subject.namespace());
     }
-    if (subject.resourceVersion() != null) {
-      involved.put("resourceVersion", subject.resourceVersion());
-    }
-    event.put("type", "Warning").put("reason", reason);
+    involved
+        .put("name", subject.name())
+        .put("uid", subject.uid())
+        .put("resourceVersion", subject.resourceVersion());
+    event.put("type", type).put("reason", reason);
     event.put("message", EventMessages.truncate(message));
     event.putObject("source").put("component", component);
     event.put("reportingComponent", component).put("reportingInstance", instance);
     event.put("firstTimestamp", now).put("lastTimestamp", now).put("count", 1);
-    rest.create(ApiResource.EVENTS, event);
+    return event;
   }
 }

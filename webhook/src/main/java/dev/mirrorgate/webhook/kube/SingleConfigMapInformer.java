@@ -6,8 +6,6 @@ import dev.mirrorgate.common.kube.ConfigMapSnapshot;
 import io.kubernetes.client.informer.ResourceEventHandler;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * An {@link Informer} on exactly one ConfigMap: a namespaced list and watch narrowed by {@code
@@ -17,8 +15,6 @@ import org.slf4j.LoggerFactory;
  * listener hears each new resource version once, and deletions, on the informer's thread.
  */
 public final class SingleConfigMapInformer implements AutoCloseable {
-  private static final Logger log = LoggerFactory.getLogger(SingleConfigMapInformer.class);
-
   /** Called on the informer's thread, one call at a time. */
   public interface Listener {
     /** The ConfigMap exists at a resource version not seen before (first sight or a change). */
@@ -45,9 +41,8 @@ public final class SingleConfigMapInformer implements AutoCloseable {
     informer.handler(new Handler(listener));
   }
 
-  /** Starts listing and watching in the background. */
+  /** Starts listing and watching in the background (the informer logs what it watches). */
   public void start() {
-    log.info("watching configmap {} (fieldSelector {})", ref, ref.fieldSelector());
     informer.start();
   }
 
