@@ -79,4 +79,28 @@ public record ImageReference(String domain, String path, String tag, String dige
   public String toString() {
     return normalized();
   }
+
+  /**
+   * Written out rather than left to the record's generated method handles: references are hash keys
+   * on the intake's path (push windows, the workload index), and the generated form costs several
+   * times more until the JIT inlines it, which under C1 alone (the controller's flags) it never
+   * fully does.
+   */
+  @Override
+  public boolean equals(Object other) {
+    return this == other
+        || other instanceof ImageReference that
+            && domain.equals(that.domain)
+            && path.equals(that.path)
+            && Objects.equals(tag, that.tag)
+            && Objects.equals(digest, that.digest);
+  }
+
+  @Override
+  public int hashCode() {
+    int hash = domain.hashCode();
+    hash = 31 * hash + path.hashCode();
+    hash = 31 * hash + Objects.hashCode(tag);
+    return 31 * hash + Objects.hashCode(digest);
+  }
 }

@@ -24,6 +24,28 @@ class ImageReferencePropertiesTest {
     assertThat(again.digest()).isEqualTo(reference.digest());
   }
 
+  /** Equality and hash are the record's: component by component, nulls included. */
+  @Property(tries = 1000)
+  void equalityIsComponentWise(
+      @ForAll("references") String text, @ForAll("references") String otherText) throws Exception {
+    ImageReference a = ImageReference.parse(text);
+    ImageReference b = ImageReference.parse(otherText);
+    ImageReference copy = new ImageReference(a.domain(), a.path(), a.tag(), a.digest());
+
+    assertThat(copy).isEqualTo(a).hasSameHashCodeAs(a);
+    assertThat(a.equals(b))
+        .isEqualTo(
+            java.util.Arrays.asList(a.domain(), a.path(), a.tag(), a.digest())
+                .equals(java.util.Arrays.asList(b.domain(), b.path(), b.tag(), b.digest())));
+    assertThat(new ImageReference(a.domain(), a.path(), a.tag() == null ? "x" : null, a.digest()))
+        .isNotEqualTo(a);
+    assertThat(new ImageReference(a.domain(), a.path(), a.tag(), a.digest() == null ? "x" : null))
+        .isNotEqualTo(a);
+    assertThat(new ImageReference(a.domain(), a.path() + "x", a.tag(), a.digest())).isNotEqualTo(a);
+    assertThat(new ImageReference(a.domain() + "x", a.path(), a.tag(), a.digest())).isNotEqualTo(a);
+    assertThat(a).isNotEqualTo(null).isNotEqualTo(a.normalized());
+  }
+
   @Provide
   static Arbitrary<String> references() {
     Arbitrary<String> domain = References.domains().injectNull(0.3);

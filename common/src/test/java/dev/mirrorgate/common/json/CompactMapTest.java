@@ -144,4 +144,17 @@ class CompactMapTest {
     assertThat(b.get("other")).isSameAs(a.get("ns"));
     assertThat(b.get("long")).isNotSameAs(a.get("long")).isEqualTo(a.get("long"));
   }
+
+  /** Transient trees (read, used, dropped) share nothing, and read exactly as the kept ones. */
+  @Test
+  void transientTreesShareNothing() throws Exception {
+    ObjectMapper transientJson = CompactNodeFactory.transientMapper();
+    String text = "{\"ns\": \"apps\", \"list\": [\"apps\", 1]}";
+    JsonNode a = transientJson.readTree(text);
+    JsonNode b = transientJson.readTree(text);
+
+    assertThat(b.get("ns")).isNotSameAs(a.get("ns")).isEqualTo(a.get("ns"));
+    assertThat(a).isEqualTo(CompactNodeFactory.mapper().readTree(text));
+    assertThat(a.toString()).isEqualTo(new ObjectMapper().readTree(text).toString());
+  }
 }

@@ -12,7 +12,7 @@ import java.io.IOException;
 /** What the payload parsers share: reading JSON, fields, and image references. */
 final class Payloads {
   private static final ObjectMapper JSON =
-      CompactNodeFactory.mapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+      CompactNodeFactory.transientMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
   private Payloads() {}
 
