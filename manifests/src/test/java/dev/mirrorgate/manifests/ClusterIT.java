@@ -1,5 +1,10 @@
 package dev.mirrorgate.manifests;
 
+import static dev.mirrorgate.manifests.ReleaseChecks.AGENT_NAMESPACE;
+import static dev.mirrorgate.manifests.ReleaseChecks.DEPLOYABLES;
+import static dev.mirrorgate.manifests.ReleaseChecks.NAMESPACE;
+import static dev.mirrorgate.manifests.ReleaseChecks.REWRITTEN_IMAGE;
+import static dev.mirrorgate.manifests.ReleaseChecks.selector;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -59,8 +64,6 @@ class ClusterIT {
               Path.of("..", "webhook", "target", "jib-image.tar"),
               Path.of("..", "node-agent", "target", "jib-image.tar"));
 
-  static final String NAMESPACE = "mirrorgate";
-  static final String AGENT_NAMESPACE = "mirrorgate-node";
   static final String MASQUERADE = "mirror.test";
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Duration READY = Duration.ofMinutes(4);
@@ -108,10 +111,7 @@ class ClusterIT {
     for (String component : List.of("webhook", "controller", "nodeAgent")) {
       args.addAll(List.of("--set-json", component + ".extraEnv=" + apiEnv));
     }
-    args.addAll(
-        List.of(
-            "--set-json",
-            "mapping.mirrors=[{\"source\":\"docker.io\",\"target\":\"mirror.test:5000/hub\"}]"));
+    args.addAll(List.of("--set-json", ReleaseChecks.MIRRORS));
     Result install = helm(args);
     assertThat(install.exitCode()).as(install.stderr() + install.stdout()).isZero();
     assertThat(install.stdout())
@@ -129,15 +129,9 @@ class ClusterIT {
   @Test
   @Order(1)
   void everyPodBecomesReadyThroughItsRealProbes() throws Exception {
-    Map<String, String> deployables =
-        Map.of(
-            "mirrorgate-webhook", NAMESPACE,
-            "mirrorgate-controller", NAMESPACE,
-            "mirrorgate-node-agent", AGENT_NAMESPACE);
-    for (var deployable : new TreeMap<>(deployables).entrySet()) {
+    for (var deployable : new TreeMap<>(DEPLOYABLES).entrySet()) {
       List<String> pods =
-          cluster.awaitPodsReady(
-              deployable.getValue(), "app.kubernetes.io/name=" + deployable.getKey(), 1, READY);
+          cluster.awaitPodsReady(deployable.getValue(), selector(deployable.getKey()), 1, READY);
       JsonNode pod = pod(deployable.getValue(), pods.get(0));
       JsonNode container = pod.at("/spec/containers/0");
       // The kubelet probed the container itself, on the address the values file gives.
@@ -157,47 +151,24 @@ class ClusterIT {
         "the caBundle of MutatingWebhookConfiguration mirrorgate",
         () ->
             !cluster
-                .get(
-                    "/apis/admissionregistration.k8s.io/v1/mutatingwebhookconfigurations/mirrorgate")
+                .get(ReleaseChecks.WEBHOOK_CONFIGURATION_PATH)
                 .at("/webhooks/0/clientConfig/caBundle")
                 .asText()
                 .isEmpty());
-    cluster.kubectl("create", "namespace", "users");
-    String pod =
-        """
-        apiVersion: v1
-        kind: Pod
-        metadata: {name: shop, namespace: users}
-        spec:
-          # Never scheduled: the rewritten image is only looked at, never pulled.
-          nodeSelector: {mirrorgate.test/none: "true"}
-          containers:
-            - {name: web, image: "nginx:1.27"}
-        """;
-    Path file = Files.writeString(work.resolve("shop.yaml"), pod);
+    cluster.kubectl("create", "namespace", ReleaseChecks.USERS_NAMESPACE);
+    Path file = Files.writeString(work.resolve("shop.yaml"), ReleaseChecks.USERS_POD);
     // Fails open: until the API server trusts the webhook, Pods pass unchanged. As NOTES.txt says.
     await(
         "a server-side dry run rewritten by the webhook",
         () ->
             cluster
                 .kubectl("create", "--dry-run=server", "-o", "json", "-f", file.toString())
-                .contains("mirror.test:5000/hub/library/nginx:1.27"));
+                .contains(REWRITTEN_IMAGE));
     cluster.kubectl("create", "-f", file.toString());
-    JsonNode created = pod("users", "shop");
-    assertThat(created.at("/spec/containers/0/image").asText())
-        .isEqualTo("mirror.test:5000/hub/library/nginx:1.27");
-    assertThat(
-            JSON.readTree(
-                created.at("/metadata/annotations/mirrorgate.dev~1original-images").asText()))
-        .isEqualTo(JSON.readTree("{\"web\":\"nginx:1.27\"}"));
+    ReleaseChecks.assertRewritten(pod(ReleaseChecks.USERS_NAMESPACE, "shop"));
     String webhookPod =
-        cluster
-            .awaitPodsReady(NAMESPACE, "app.kubernetes.io/name=mirrorgate-webhook", 1, READY)
-            .get(0);
-    assertThat(cluster.kubectl("-n", NAMESPACE, "logs", webhookPod))
-        .as("the webhook's decision line, read through the API server from the kubelet")
-        .contains("\"namespace\":\"users\"")
-        .contains("mirror.test:5000/hub/library/nginx:1.27");
+        cluster.awaitPodsReady(NAMESPACE, selector("mirrorgate-webhook"), 1, READY).get(0);
+    ReleaseChecks.assertDecisionLogged(cluster.kubectl("-n", NAMESPACE, "logs", webhookPod));
   }
 
   @Test
