@@ -17,9 +17,11 @@ import okhttp3.ResponseBody;
 /**
  * JSON requests on client-java's connection (its authentication, TLS and HTTP client) without its
  * typed APIs: the first typed call loads every generated model class (~900 classes and the Gson
- * adapter factories of all of them, ~10 MiB of RSS in a process that otherwise uses none).
+ * adapter factories of all of them, ~10 MiB of RSS in a process that otherwise uses none). {@link
+ * #prepare} is the one place that builds such a request; the webhook jar's {@code KubeRest} uses it
+ * too.
  */
-final class JsonCalls {
+public final class JsonCalls {
   static final ObjectMapper JSON = new ObjectMapper();
   private static final String[] AUTH = {"BearerToken"};
 
@@ -36,27 +38,12 @@ final class JsonCalls {
    */
   JsonNode call(String method, String path, List<Pair> query, String contentType, JsonNode body)
       throws ApiException {
-    Map<String, String> headers = new HashMap<>();
-    headers.put("Accept", "application/json");
     byte[] bytes = null;
     try {
       if (body != null) {
-        headers.put("Content-Type", contentType);
         bytes = JSON.writeValueAsBytes(body);
       }
-      Call call =
-          client.buildCall(
-              null,
-              path,
-              method,
-              query,
-              List.of(),
-              bytes,
-              headers,
-              new HashMap<>(),
-              new HashMap<>(),
-              AUTH,
-              null);
+      Call call = prepare(client, method, path, query, contentType, bytes);
       try (Response response = call.execute()) {
         ResponseBody responseBody = response.body();
         byte[] answer = responseBody == null ? new byte[0] : responseBody.bytes();
@@ -78,5 +65,36 @@ final class JsonCalls {
     } catch (IOException e) {
       throw new ApiException(method + " " + path + ": " + e.getMessage(), e, 0, null, null);
     }
+  }
+
+  /**
+   * A request with JSON accepted, {@code body} sent as {@code contentType} when not null, and the
+   * client's bearer-token authentication.
+   */
+  public static Call prepare(
+      ApiClient client,
+      String method,
+      String path,
+      List<Pair> query,
+      String contentType,
+      byte[] body)
+      throws ApiException {
+    Map<String, String> headers = new HashMap<>();
+    headers.put("Accept", "application/json");
+    if (body != null) {
+      headers.put("Content-Type", contentType);
+    }
+    return client.buildCall(
+        null,
+        path,
+        method,
+        query == null ? List.of() : query,
+        List.of(),
+        body,
+        headers,
+        new HashMap<>(),
+        new HashMap<>(),
+        AUTH,
+        null);
   }
 }

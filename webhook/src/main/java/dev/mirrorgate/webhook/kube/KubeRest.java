@@ -5,14 +5,13 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.mirrorgate.certs.store.JsonCalls;
 import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.Pair;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import java.util.function.UnaryOperator;
@@ -32,7 +31,6 @@ public final class KubeRest {
   private static final String APPLY = "application/apply-patch+yaml";
   private static final String MERGE = "application/merge-patch+json";
   private static final String STRATEGIC = "application/strategic-merge-patch+json";
-  private static final String[] AUTH = {"BearerToken"};
 
   private final ApiClient client;
   private final ObjectMapper json;
@@ -312,11 +310,8 @@ public final class KubeRest {
   private Call call(
       String method, String path, List<Pair> params, String contentType, JsonNode body)
       throws KubeException {
-    Map<String, String> headers = new HashMap<>();
-    headers.put("Accept", JSON);
     byte[] bytes = null;
     if (body != null) {
-      headers.put("Content-Type", contentType);
       try {
         bytes = json.writeValueAsBytes(body);
       } catch (IOException e) {
@@ -324,18 +319,7 @@ public final class KubeRest {
       }
     }
     try {
-      return client.buildCall(
-          null,
-          path,
-          method,
-          params == null ? List.of() : params,
-          List.of(),
-          bytes,
-          headers,
-          new HashMap<>(),
-          new HashMap<>(),
-          AUTH,
-          null);
+      return JsonCalls.prepare(client, method, path, params, contentType, bytes);
     } catch (ApiException e) {
       throw new KubeException(method + " " + path + ": " + e.getMessage(), e);
     }
