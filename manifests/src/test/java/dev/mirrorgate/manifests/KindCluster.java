@@ -6,6 +6,7 @@ import com.dajudge.kindcontainer.KindContainer;
 import com.dajudge.kindcontainer.KindContainerVersion;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mirrorgate.common.testing.Prerequisites;
 import dev.mirrorgate.manifests.ChartTools.Result;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -22,7 +23,6 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.awaitility.core.ConditionTimeoutException;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ConditionEvaluationResult;
@@ -143,11 +143,7 @@ final class KindCluster implements ExecutionCondition, BeforeAllCallback, AfterA
               + String.join("; ", missing)
               + "; "
               + HOW_TO_BUILD_IMAGES;
-      if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-        throw new IllegalStateException(message);
-      }
-      System.err.println("[KindCluster] skipping " + context.getDisplayName() + ": " + message);
-      Assumptions.abort(message);
+      Prerequisites.missing("KindCluster", context.getDisplayName(), message, null);
     }
     ChartTools.require(); // helm, or skipped with how to build it, before a minute of kind
     ownerId = context.getUniqueId();

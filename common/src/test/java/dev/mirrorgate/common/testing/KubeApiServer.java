@@ -18,7 +18,6 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.Locale;
 import java.util.Map;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -58,12 +57,7 @@ public final class KubeApiServer implements BeforeAllCallback, AfterAllCallback 
     } catch (KubeBinaries.NotFound e) {
       String message =
           "no kube-apiserver/etcd binaries: " + e.getMessage() + "; " + KubeBinaries.HOW_TO_BUILD;
-      if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-        throw new IllegalStateException(message, e);
-      }
-      // Surefire does not show why a whole class was skipped; say it here.
-      System.err.println("[KubeApiServer] skipping " + context.getDisplayName() + ": " + message);
-      Assumptions.abort(message);
+      Prerequisites.missing("KubeApiServer", context.getDisplayName(), message, e);
     }
     ownerId = context.getUniqueId();
     try {

@@ -28,7 +28,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import okhttp3.Request;
 import okhttp3.Response;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -178,11 +177,7 @@ public final class KubeCluster implements BeforeAllCallback, AfterAllCallback, A
       String message =
           "this machine cannot run the cluster tier (a real kubelet): "
               + String.join("; ", missing);
-      if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-        throw new IllegalStateException(message);
-      }
-      System.err.println("[KubeCluster] skipping " + testName + ": " + message);
-      Assumptions.abort(message);
+      Prerequisites.missing("KubeCluster", testName, message, null);
     }
     try {
       start(apiBins, nodeBins, pauseImage);

@@ -1,11 +1,11 @@
 package dev.mirrorgate.webhook.ui;
 
+import dev.mirrorgate.common.testing.Prerequisites;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.Assumptions;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -33,10 +33,7 @@ public final class Browser implements AutoCloseable {
   public static Browser start() throws IOException {
     if (!Files.isExecutable(CHROMIUM) || !Files.isExecutable(CHROMEDRIVER)) {
       String message = "no " + CHROMIUM + " / " + CHROMEDRIVER + ": run bash .ci/install-deps";
-      if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-        throw new IllegalStateException(message);
-      }
-      Assumptions.abort(message);
+      Prerequisites.missing("Browser", null, message, null);
     }
     Path profile = Files.createTempDirectory("mirrorgate-chromium-");
     ChromeOptions options = new ChromeOptions();
