@@ -1,12 +1,6 @@
 package dev.mirrorgate.webhook.admission;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonLocation;
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.StreamReadConstraints;
-import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -62,34 +56,19 @@ public final class AdmissionCodec {
 
   /**
    * The deepest nesting read, counted over the whole review (skipped parts too). A Pod review
-   * reaches about 20 (managedFields); the projection reader recurses once per level, so the limit
-   * keeps it far inside the event loop's 256 KiB stack even before the JIT compiles it (about 600
-   * levels overflowed it).
+   * reaches about 20 (managedFields). Skipped parts are passed over without recursion; the
+   * projection reader recurses once per projected level, so the limit keeps it far inside the event
+   * loop's 256 KiB stack even before the JIT compiles it (about 600 levels overflowed it).
    */
   public static final int MAX_DEPTH = 100;
-
-  /**
-   * The longest string that admission materializes (metadata values, images); skipped ones are
-   * never built.
-   */
-  public static final int MAX_STRING_CHARS = 1024 * 1024;
 
   /** All the text admission materializes from one review, at most. */
   public static final int MAX_PROJECTED_CHARS = 1024 * 1024;
 
   private final ObjectMapper mapper;
-  private final JsonFactory reading;
 
   public AdmissionCodec(ObjectMapper mapper) {
     this.mapper = mapper;
-    this.reading =
-        JsonFactory.builder()
-            .streamReadConstraints(
-                StreamReadConstraints.builder()
-                    .maxNestingDepth(MAX_DEPTH)
-                    .maxStringLength(MAX_STRING_CHARS)
-                    .build())
-            .build();
   }
 
   /** Decodes a review body, or throws with a 400 and the reason. */
@@ -100,51 +79,41 @@ public final class AdmissionCodec {
   /** Decodes {@code length} bytes of {@code body} from {@code offset}. */
   public AdmissionRequest decode(byte[] body, int offset, int length)
       throws AdmissionDecodeException {
-    if (length == 0) {
-      throw new AdmissionDecodeException(400, "empty body: expected an AdmissionReview");
-    }
-    try {
-      return decode(reading.createParser(body, offset, length));
-    } catch (IOException e) {
-      throw new AdmissionDecodeException(400, "unreadable body: " + e.getMessage());
-    }
+    return decode(JsonInput.of(body, offset, length, MAX_DEPTH));
   }
 
   /** Decodes a review read from {@code body}. */
   public AdmissionRequest decode(InputStream body) throws AdmissionDecodeException {
     try {
-      return decode(reading.createParser(body));
+      return decode(JsonInput.of(body, MAX_DEPTH));
     } catch (IOException e) {
       throw new AdmissionDecodeException(400, "unreadable body: " + e.getMessage());
     }
   }
 
-  private AdmissionRequest decode(JsonParser input) throws AdmissionDecodeException {
+  private AdmissionRequest decode(JsonInput input) throws AdmissionDecodeException {
     JsonNode root;
-    try (JsonParser parser = input) {
-      JsonToken first = parser.nextToken();
-      if (first == null) {
+    try {
+      if (input.peek() < 0) {
         throw new AdmissionDecodeException(400, "empty body: expected an AdmissionReview");
       }
-      root = REVIEW.read(parser, new JsonProjection.Budget(MAX_PROJECTED_CHARS));
-      if (parser.nextToken() != null) {
+      root = REVIEW.read(input, new JsonProjection.Budget(MAX_PROJECTED_CHARS));
+      if (input.peek() >= 0) {
         throw new AdmissionDecodeException(
             400, "malformed JSON: unexpected content after the AdmissionReview object");
       }
-    } catch (StreamConstraintsException e) {
-      throw new AdmissionDecodeException(400, tooBig(e));
+    } catch (JsonInput.TooDeepException e) {
+      throw new AdmissionDecodeException(
+          400, "JSON nested deeper than " + MAX_DEPTH + " levels (a Pod review is about 20 deep)");
     } catch (JsonProjection.OverBudgetException e) {
       throw new AdmissionDecodeException(
           400,
           "the review's metadata and images hold more than "
               + MAX_PROJECTED_CHARS
               + " characters (a Pod the API server accepts has at most 256 KiB of annotations)");
-    } catch (JsonProcessingException e) {
-      JsonLocation at = e.getLocation();
-      String where =
-          at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
+    } catch (JsonInput.MalformedException e) {
       throw new AdmissionDecodeException(
-          400, "malformed JSON" + where + ": " + e.getOriginalMessage());
+          400, "malformed JSON at line " + e.line() + ", column " + e.column() + ": " + e.reason());
     } catch (IOException e) {
       throw new AdmissionDecodeException(400, "unreadable body: " + e.getMessage());
     }
@@ -188,27 +157,6 @@ public final class AdmissionCodec {
         request.path("name").asText(""),
         request.path("dryRun").asBoolean(false),
         request.path("object"));
-  }
-
-  /** What a constraint of the reader says, located and in our words. */
-  private static String tooBig(StreamConstraintsException e) {
-    JsonLocation at = e.getLocation();
-    String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
-    String message = String.valueOf(e.getOriginalMessage());
-    if (message.contains("nesting depth")) {
-      return "JSON nested deeper than "
-          + MAX_DEPTH
-          + " levels"
-          + where
-          + " (a Pod review is about 20 deep)";
-    }
-    if (message.contains("String value length")) {
-      return "a string longer than "
-          + MAX_STRING_CHARS
-          + " characters in the Pod's metadata or images"
-          + where;
-    }
-    return "malformed JSON" + where + ": " + message;
   }
 
   /** An allowing response without a patch, echoing the request's uid and apiVersion. */

@@ -1,18 +1,20 @@
 package dev.mirrorgate.webhook.admission;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
  * Reads only the selected fields of a JSON document into a tree. Unselected values are still
- * tokenized (so malformed JSON anywhere is still an error) but never built. Arrays keep every
- * element, in place, with the selection applied to each, so JSON Pointers into the projection
+ * checked byte by byte (so malformed JSON anywhere is still an error) but never built. Arrays keep
+ * every element, in place, with the selection applied to each, so JSON Pointers into the projection
  * address the same values in the full document.
  */
 final class JsonProjection {
@@ -21,20 +23,44 @@ final class JsonProjection {
 
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
-  private final Map<String, JsonProjection> fields;
+  /**
+   * The selected names (null: all), as text and as the bytes they are compared to, and their
+   * selections.
+   */
+  private final String[] names;
+
+  private final byte[][] nameBytes;
+  private final JsonProjection[] children;
+  private final int longestName;
 
   private JsonProjection(Map<String, JsonProjection> fields) {
-    this.fields = fields;
+    if (fields == null) {
+      names = null;
+      nameBytes = null;
+      children = null;
+      longestName = 0;
+      return;
+    }
+    names = fields.keySet().toArray(String[]::new);
+    nameBytes = new byte[names.length][];
+    children = new JsonProjection[names.length];
+    int longest = 0;
+    for (int i = 0; i < names.length; i++) {
+      nameBytes[i] = names[i].getBytes(StandardCharsets.UTF_8);
+      children[i] = fields.get(names[i]);
+      longest = Math.max(longest, names[i].length());
+    }
+    longestName = longest;
   }
 
   /** Keeps, from an object, only the named fields, each projected by its own selection. */
   static JsonProjection fields(Map<String, JsonProjection> fields) {
-    return new JsonProjection(new java.util.HashMap<>(fields));
+    return new JsonProjection(new LinkedHashMap<>(fields));
   }
 
   /** Keeps, from an object, only the named fields, whole. */
   static JsonProjection fields(String... names) {
-    java.util.HashMap<String, JsonProjection> map = new java.util.HashMap<>();
+    Map<String, JsonProjection> map = new LinkedHashMap<>();
     for (String name : names) {
       map.put(name, ALL);
     }
@@ -47,6 +73,10 @@ final class JsonProjection {
 
     Budget(long chars) {
       this.chars = chars;
+    }
+
+    int remaining() {
+      return (int) Math.max(0, Math.min(Integer.MAX_VALUE, chars));
     }
 
     void spend(int length) throws OverBudgetException {
@@ -65,48 +95,72 @@ final class JsonProjection {
   }
 
   /**
-   * Reads the value at the parser's current token, building at most {@code budget} characters of
-   * text (field names and strings). Recursion depth is the document's nesting, which the parser's
-   * constraints bound.
+   * Reads the value at the input's position, building at most {@code budget} characters of text
+   * (field names and strings). Recursion is bounded by the input's depth limit.
    */
-  JsonNode read(JsonParser parser, Budget budget) throws IOException {
-    JsonToken token = parser.currentToken();
-    if (token == JsonToken.START_ARRAY) {
-      ArrayNode array = NODES.arrayNode();
-      while (parser.nextToken() != JsonToken.END_ARRAY) {
-        array.add(read(parser, budget));
-      }
-      return array;
-    }
-    if (token == JsonToken.START_OBJECT) {
-      ObjectNode object = NODES.objectNode();
-      while (parser.nextToken() == JsonToken.FIELD_NAME) {
-        String name = parser.currentName();
-        parser.nextToken();
-        JsonProjection child = fields == null ? ALL : fields.get(name);
-        if (child == null) {
-          parser.skipChildren();
-        } else {
-          budget.spend(name.length());
-          object.set(name, child.read(parser, budget));
+  JsonNode read(JsonInput input, Budget budget) throws IOException {
+    switch (input.peek()) {
+      case '[' -> {
+        ArrayNode array = NODES.arrayNode();
+        if (!input.beginArray()) {
+          do {
+            array.add(read(input, budget));
+          } while (input.more());
         }
+        return array;
       }
-      return object;
+      case '{' -> {
+        ObjectNode object = NODES.objectNode();
+        if (!input.beginObject()) {
+          do {
+            member(input, budget, object);
+          } while (input.more());
+        }
+        return object;
+      }
+      case '"' -> {
+        return NODES.textNode(text(input.readString(budget.remaining()), budget));
+      }
+      default -> {
+        return scalar(input.readScalar());
+      }
     }
-    if (token == JsonToken.VALUE_STRING) {
-      budget.spend(parser.getTextLength());
-    }
-    return scalar(parser, token);
   }
 
-  private static JsonNode scalar(JsonParser parser, JsonToken token) throws IOException {
-    return switch (token) {
-      case VALUE_STRING -> NODES.textNode(parser.getText());
-      case VALUE_TRUE -> NODES.booleanNode(true);
-      case VALUE_FALSE -> NODES.booleanNode(false);
-      case VALUE_NUMBER_INT -> NODES.numberNode(parser.getBigIntegerValue());
-      case VALUE_NUMBER_FLOAT -> NODES.numberNode(parser.getDecimalValue());
-      default -> NODES.nullNode();
-    };
+  private void member(JsonInput input, Budget budget, ObjectNode object) throws IOException {
+    if (names == null) {
+      String name = text(input.readName(budget.remaining()), budget);
+      object.set(name, read(input, budget));
+      return;
+    }
+    int index = input.matchName(nameBytes, names, longestName);
+    if (index < 0) {
+      input.skipValue();
+      return;
+    }
+    budget.spend(names[index].length());
+    object.set(names[index], children[index].read(input, budget));
+  }
+
+  /** Text the input built within the budget's remainder (null: it would not fit), spent. */
+  private static String text(String text, Budget budget) throws OverBudgetException {
+    if (text == null) {
+      throw new OverBudgetException();
+    }
+    budget.spend(text.length());
+    return text;
+  }
+
+  private static JsonNode scalar(Object value) {
+    if (value instanceof Boolean b) {
+      return NODES.booleanNode(b);
+    }
+    if (value instanceof BigInteger i) {
+      return NODES.numberNode(i);
+    }
+    if (value instanceof BigDecimal d) {
+      return NODES.numberNode(d);
+    }
+    return NODES.nullNode();
   }
 }

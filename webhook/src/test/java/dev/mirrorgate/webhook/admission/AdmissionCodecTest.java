@@ -139,7 +139,7 @@ class AdmissionCodecTest {
         .isInstanceOfSatisfying(
             AdmissionDecodeException.class, e -> assertThat(e.status()).isEqualTo(400))
         .hasMessageContaining("metadata and images hold more than 1048576 characters");
-    assertThatThrownBy(() -> codec.decode(withAnnotation(2 * AdmissionCodec.MAX_STRING_CHARS)))
+    assertThatThrownBy(() -> codec.decode(withAnnotation(2 * AdmissionCodec.MAX_PROJECTED_CHARS)))
         .isInstanceOfSatisfying(
             AdmissionDecodeException.class, e -> assertThat(e.status()).isEqualTo(400))
         .hasMessageContaining("1048576 characters");

@@ -35,7 +35,12 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class ControllerBenchmark {
   @RegisterExtension static final KubeApiServer api = new KubeApiServer();
-  static final Path JAR = Path.of("target", "mirrorgate-webhook.jar");
+
+  /** The jar under test; MIRRORGATE_BENCH_JAR runs another (an older build, a variant). */
+  static final Path JAR =
+      Path.of(
+          System.getenv().getOrDefault("MIRRORGATE_BENCH_JAR", "target/mirrorgate-webhook.jar"));
+
   static final Path DEPLOYMENT =
       Path.of("..", "manifests", "kustomize", "controller", "deployment.yaml");
   static final int ONE_BY_ONE = Integer.getInteger("bench.oneByOne", 50);
