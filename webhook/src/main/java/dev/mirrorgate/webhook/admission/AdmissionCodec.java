@@ -1,12 +1,12 @@
 package dev.mirrorgate.webhook.admission;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -65,11 +65,7 @@ public final class AdmissionCodec {
   /** All the text admission materializes from one review, at most. */
   public static final int MAX_PROJECTED_CHARS = 1024 * 1024;
 
-  private final ObjectMapper mapper;
-
-  public AdmissionCodec(ObjectMapper mapper) {
-    this.mapper = mapper;
-  }
+  public AdmissionCodec() {}
 
   /** Decodes a review body, or throws with a 400 and the reason. */
   public AdmissionRequest decode(byte[] body) throws AdmissionDecodeException {
@@ -169,30 +165,56 @@ public final class AdmissionCodec {
     return write(request, patch, warnings);
   }
 
+  /**
+   * The response, written out directly: its envelope is fixed, and the patch goes in as the base64
+   * of its bytes, which needs no escaping (through a JSON generator, escape checks on that one long
+   * string were most of the cost of answering).
+   */
   private byte[] write(AdmissionRequest request, ArrayNode patch, List<String> warnings) {
-    ObjectNode review = mapper.createObjectNode();
-    review.put("apiVersion", request.apiVersion());
-    review.put("kind", "AdmissionReview");
-    ObjectNode response = review.putObject("response");
-    response.put("uid", request.uid());
-    response.put("allowed", true);
-    if (patch != null) {
-      response.put("patchType", "JSONPatch");
-      response.put("patch", Base64.getEncoder().encodeToString(toBytes(patch)));
+    byte[] encodedPatch =
+        patch == null ? null : Base64.getEncoder().encode(JsonWriter.bytes(patch));
+    ByteArrayOutputStream out =
+        new ByteArrayOutputStream(256 + (encodedPatch == null ? 0 : encodedPatch.length));
+    out.writeBytes(API_VERSION);
+    out.writeBytes(quoted(request.apiVersion()));
+    out.writeBytes(UID);
+    out.writeBytes(quoted(request.uid()));
+    out.writeBytes(ALLOWED);
+    if (encodedPatch != null) {
+      out.writeBytes(PATCH);
+      out.writeBytes(encodedPatch);
+      out.write('"');
     }
     if (!warnings.isEmpty()) {
-      ArrayNode list = response.putArray("warnings");
-      warnings.forEach(list::add);
+      out.writeBytes(WARNINGS);
+      for (int i = 0; i < warnings.size(); i++) {
+        if (i > 0) {
+          out.write(',');
+        }
+        out.write('"');
+        out.writeBytes(quoted(warnings.get(i)));
+        out.write('"');
+      }
+      out.write(']');
     }
-    return toBytes(review);
+    out.writeBytes(END);
+    return out.toByteArray();
   }
 
-  private byte[] toBytes(JsonNode node) {
-    try {
-      return mapper.writeValueAsBytes(node);
-    } catch (JsonProcessingException e) {
-      // A tree we built ourselves always serializes.
-      throw new IllegalStateException("cannot serialize admission response", e);
-    }
+  private static final byte[] API_VERSION = ascii("{\"apiVersion\":\"");
+  private static final byte[] UID =
+      ascii("\",\"kind\":\"AdmissionReview\",\"response\":{\"uid\":\"");
+  private static final byte[] ALLOWED = ascii("\",\"allowed\":true");
+  private static final byte[] PATCH = ascii(",\"patchType\":\"JSONPatch\",\"patch\":\"");
+  private static final byte[] WARNINGS = ascii(",\"warnings\":[");
+  private static final byte[] END = ascii("}}");
+
+  private static byte[] ascii(String text) {
+    return text.getBytes(StandardCharsets.US_ASCII);
+  }
+
+  /** A string's JSON escaping, in UTF-8, without the quotes. */
+  private static byte[] quoted(String text) {
+    return JsonStringEncoder.getInstance().quoteAsUTF8(text);
   }
 }

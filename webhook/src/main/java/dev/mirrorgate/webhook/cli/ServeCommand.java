@@ -283,7 +283,7 @@ public final class ServeCommand implements Callable<Integer> {
       return 1;
     }
     AdmissionService admission =
-        new AdmissionService(new AdmissionCodec(json), new PodMutator(json), mappings, metrics);
+        new AdmissionService(new AdmissionCodec(), new PodMutator(json), mappings, metrics);
     WebhookServer server =
         new WebhookServer(
             vertx, bindAddress, port, material, admission, mappings, metrics, limits, gate);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.mirrorgate.webhook.admission.JsonWriter;
 import java.util.List;
 
 /**
@@ -29,7 +30,7 @@ final class OriginalImagesAnnotation {
     for (ImageRewrite rewrite : rewrites) {
       originals.put(rewrite.container(), rewrite.from());
     }
-    String value = serialize(originals);
+    String value = JsonWriter.text(originals);
     if (annotations.isObject()) {
       patch.add(POINTER, mapper.getNodeFactory().textNode(value));
     } else if (metadata.isObject()) {
@@ -53,13 +54,5 @@ final class OriginalImagesAnnotation {
       }
     }
     return mapper.createObjectNode();
-  }
-
-  private String serialize(ObjectNode originals) {
-    try {
-      return mapper.writeValueAsString(originals);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("cannot serialize " + KEY, e);
-    }
   }
 }

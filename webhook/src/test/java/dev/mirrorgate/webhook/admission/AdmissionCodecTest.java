@@ -15,7 +15,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 class AdmissionCodecTest {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private final AdmissionCodec codec = new AdmissionCodec(JSON);
+  private final AdmissionCodec codec = new AdmissionCodec();
 
   @ParameterizedTest(name = "{0}")
   @CsvSource(
@@ -239,5 +239,43 @@ class AdmissionCodecTest {
                 Base64.getDecoder().decode(patched.path("response").path("patch").asText())))
         .isEqualTo(patch);
     assertThat(patched.path("response").path("warnings")).hasSize(1);
+  }
+
+  /** The response is written out by hand: what the client sent comes back escaped, never raw. */
+  @Test
+  void responsesEscapeWhatTheRequestCarried() throws Exception {
+    String uid = "a\"b\\c\u0001é😀</script>";
+    byte[] body =
+        JSON.writeValueAsBytes(
+            JSON.createObjectNode()
+                .put("kind", "AdmissionReview")
+                .put("apiVersion", AdmissionCodec.V1)
+                .set("request", JSON.createObjectNode().put("uid", uid)));
+    AdmissionRequest request = codec.decode(body);
+    var patch = JSON.createArrayNode();
+    patch.addObject().put("op", "add").put("path", "/x").put("value", "\"\n");
+    List<String> warnings = List.of("one \"quoted\"", "two\nlines", "");
+    JsonNode written = JSON.readTree(codec.patch(request, patch, warnings));
+    assertThat(written)
+        .isEqualTo(
+            JSON.createObjectNode()
+                .put("apiVersion", AdmissionCodec.V1)
+                .put("kind", "AdmissionReview")
+                .set(
+                    "response",
+                    JSON.createObjectNode()
+                        .put("uid", uid)
+                        .put("allowed", true)
+                        .put("patchType", "JSONPatch")
+                        .put(
+                            "patch",
+                            Base64.getEncoder().encodeToString(JSON.writeValueAsBytes(patch)))
+                        .set("warnings", JSON.valueToTree(warnings))));
+    assertThat(JSON.readTree(codec.allow(request, List.of())))
+        .isEqualTo(
+            JSON.createObjectNode()
+                .put("apiVersion", AdmissionCodec.V1)
+                .put("kind", "AdmissionReview")
+                .set("response", JSON.createObjectNode().put("uid", uid).put("allowed", true)));
   }
 }

@@ -223,6 +223,26 @@ class JsonInputTest {
     assertThat(skipped.peek()).isEqualTo(-1);
   }
 
+  /** The eight-bytes-at-a-time test against the byte table, for every byte in every position. */
+  @Test
+  void aWordNeedsALookExactlyWhenOneOfItsBytesIsNotPlain() {
+    Random random = new Random(3);
+    for (int b = 0; b < 256; b++) {
+      boolean plain = b >= 0x20 && b < 0x80 && b != '"' && b != '\\';
+      for (int at = 0; at < 8; at++) {
+        long word = 0;
+        for (int i = 0; i < 8; i++) {
+          long filler = 0x20 + random.nextInt(0x5f);
+          if (filler == '"' || filler == '\\') {
+            filler = 'x';
+          }
+          word |= (i == at ? b : filler) << (8 * i);
+        }
+        assertThat(JsonInput.needsALook(word)).as("byte 0x%02x at %d", b, at).isEqualTo(!plain);
+      }
+    }
+  }
+
   @Test
   void aByteOrderMarkIsSkipped() {
     byte[] json = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF, '[', '1', ']'};

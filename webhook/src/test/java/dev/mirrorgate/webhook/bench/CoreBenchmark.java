@@ -76,7 +76,7 @@ public class CoreBenchmark {
               - quay.io/private
             """);
     mutator = new PodMutator(json);
-    codec = new AdmissionCodec(json);
+    codec = new AdmissionCodec();
     review = json.writeValueAsBytes(json.readTree(TestResources.text("reviews/pod-create.json")));
     pod = codec.decode(review).object();
   }

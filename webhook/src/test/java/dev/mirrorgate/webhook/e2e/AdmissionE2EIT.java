@@ -133,7 +133,7 @@ class AdmissionE2EIT {
             0,
             TlsMaterial.fromPem(
                 Buffer.buffer(leaf.certificateChainPem()), Buffer.buffer(leaf.privateKeyPem())),
-            new AdmissionService(new AdmissionCodec(JSON), new PodMutator(JSON), mappings, metrics),
+            new AdmissionService(new AdmissionCodec(), new PodMutator(JSON), mappings, metrics),
             mappings,
             metrics);
     server.start(2).await(20, TimeUnit.SECONDS);

@@ -91,8 +91,7 @@ class ConfigMapMappingSourceIT {
     namespace = api.createNamespace("mapping");
     holder = new MappingHolder();
     metrics = new WebhookMetrics();
-    admission =
-        new AdmissionService(new AdmissionCodec(JSON), new PodMutator(JSON), holder, metrics);
+    admission = new AdmissionService(new AdmissionCodec(), new PodMutator(JSON), holder, metrics);
   }
 
   @AfterEach

@@ -24,7 +24,7 @@ class AdmissionServiceTest {
   private final MappingHolder mappings = new MappingHolder();
 
   private AdmissionService service(Mutator mutator) {
-    return new AdmissionService(new AdmissionCodec(JSON), mutator, mappings, metrics);
+    return new AdmissionService(new AdmissionCodec(), mutator, mappings, metrics);
   }
 
   private void loadTestMapping() {

@@ -371,7 +371,7 @@ class SecretTlsAdmissionIT {
                 vertx, mappingFile, new MappingLoader(Clock.systemUTC()), mappings, metrics)
             .start(Duration.ofSeconds(1));
         AdmissionService service =
-            new AdmissionService(new AdmissionCodec(JSON), new PodMutator(JSON), mappings, metrics);
+            new AdmissionService(new AdmissionCodec(), new PodMutator(JSON), mappings, metrics);
         server =
             new WebhookServer(
                 vertx, "127.0.0.1", port, listener.latest(), service, mappings, metrics);

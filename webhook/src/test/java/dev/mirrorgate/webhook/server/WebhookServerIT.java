@@ -68,7 +68,7 @@ class WebhookServerIT {
         new FileMappingSource(
             vertx, mappingFile, new MappingLoader(Clock.systemUTC()), mappings, metrics);
     AdmissionService admission =
-        new AdmissionService(new AdmissionCodec(JSON), new PodMutator(JSON), mappings, metrics);
+        new AdmissionService(new AdmissionCodec(), new PodMutator(JSON), mappings, metrics);
     server = new WebhookServer(vertx, "127.0.0.1", 0, tls, admission, mappings, metrics);
     mappingSource.start(POLL);
     server.start(2).await(20, TimeUnit.SECONDS);
