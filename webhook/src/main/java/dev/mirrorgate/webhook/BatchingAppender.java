@@ -5,7 +5,9 @@ import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.LoggingEvent;
 import ch.qos.logback.core.Appender;
+import ch.qos.logback.core.OutputStreamAppender;
 import ch.qos.logback.core.UnsynchronizedAppenderBase;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -113,11 +115,11 @@ final class BatchingAppender extends UnsynchronizedAppenderBase<ILoggingEvent> {
         continue;
       }
       idleLooks = 0;
-      write(batch);
       if (lost != reported) {
-        target.doAppend(droppedReport(lost - reported));
+        batch.add(droppedReport(lost - reported));
         reported = lost;
       }
+      write(batch);
     }
   }
 
@@ -140,6 +142,19 @@ final class BatchingAppender extends UnsynchronizedAppenderBase<ILoggingEvent> {
       target.doAppend(event);
     }
     batch.clear();
+    flush();
+  }
+
+  /** A target that buffers its stream writes it out once per batch. */
+  private void flush() {
+    if (target instanceof OutputStreamAppender<ILoggingEvent> stream
+        && stream.getOutputStream() != null) {
+      try {
+        stream.getOutputStream().flush();
+      } catch (IOException e) {
+        addError("cannot flush the log stream", e);
+      }
+    }
   }
 
   /** Stops taking events, writes what is queued, then stops the target. */

@@ -5,9 +5,12 @@ import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.Configurator;
 import ch.qos.logback.classic.spi.ConfiguratorRank;
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.ConsoleAppender;
+import ch.qos.logback.core.OutputStreamAppender;
 import ch.qos.logback.core.hook.DefaultShutdownHook;
 import ch.qos.logback.core.spi.ContextAwareBase;
+import java.io.BufferedOutputStream;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
 import java.time.Duration;
 import java.util.Map;
 import net.logstash.logback.encoder.LogstashEncoder;
@@ -38,6 +41,9 @@ public final class JsonLogging extends ContextAwareBase implements Configurator 
    */
   static final Duration WRITE_INTERVAL = Duration.ofMillis(10);
 
+  /** Bytes of log lines gathered for one write to stderr (a batch flushes it too). */
+  static final int STDERR_BUFFER = 64 * 1024;
+
   private final Map<String, String> environment;
 
   public JsonLogging() {
@@ -61,10 +67,14 @@ public final class JsonLogging extends ContextAwareBase implements Configurator 
     encoder.setMinBufferSize(8 * 1024);
     encoder.start();
 
-    ConsoleAppender<ILoggingEvent> console = new ConsoleAppender<>();
+    // stderr through a buffer the batching appender flushes after each batch: one write for many
+    // lines (ConsoleAppender's System.err flushes, so writes, every line).
+    OutputStreamAppender<ILoggingEvent> console = new OutputStreamAppender<>();
     console.setContext(context);
     console.setName("JSON");
-    console.setTarget("System.err");
+    console.setOutputStream(
+        new BufferedOutputStream(new FileOutputStream(FileDescriptor.err), STDERR_BUFFER));
+    console.setImmediateFlush(false);
     console.setEncoder(encoder);
     console.start();
 

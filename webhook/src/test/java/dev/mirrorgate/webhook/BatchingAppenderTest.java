@@ -122,6 +122,49 @@ class BatchingAppenderTest {
             "12 log lines dropped: the queue of 8 was full (stderr slower than the process logs)");
   }
 
+  /** Lines reach a buffered stream a batch at a time: one flush, so one write, per batch. */
+  @Test
+  void aBufferedTargetIsFlushedOncePerBatch() throws Exception {
+    context.setMDCAdapter(new ch.qos.logback.classic.util.LogbackMDCAdapter());
+    int[] flushes = {0};
+    java.io.ByteArrayOutputStream bytes =
+        new java.io.ByteArrayOutputStream() {
+          @Override
+          public void flush() {
+            flushes[0]++;
+          }
+        };
+    ch.qos.logback.core.OutputStreamAppender<ILoggingEvent> stream =
+        new ch.qos.logback.core.OutputStreamAppender<>();
+    stream.setContext(context);
+    ch.qos.logback.classic.encoder.PatternLayoutEncoder encoder =
+        new ch.qos.logback.classic.encoder.PatternLayoutEncoder();
+    encoder.setContext(context);
+    encoder.setPattern("%msg%n");
+    encoder.start();
+    stream.setEncoder(encoder);
+    stream.setOutputStream(bytes);
+    stream.setImmediateFlush(false);
+    stream.start();
+    appender = new BatchingAppender(stream, 1024, Duration.ofMillis(10));
+    appender.setContext(context);
+    appender.start();
+    var logger = context.getLogger("buffered");
+    logger.setAdditive(false);
+    logger.addAppender(appender);
+    for (int i = 0; i < 500; i++) {
+      logger.info("line {}", i);
+    }
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(
+            () -> bytes.toString(java.nio.charset.StandardCharsets.UTF_8).lines().count() == 500);
+    assertThat(bytes.toString(java.nio.charset.StandardCharsets.UTF_8).lines())
+        .startsWith("line 0", "line 1")
+        .endsWith("line 499");
+    assertThat(flushes[0]).as("flushes for 500 lines").isBetween(1, 50);
+  }
+
   @Test
   void aWriterAsleepAfterAQuietSpellWakesForTheNextEvent() {
     start(1024);

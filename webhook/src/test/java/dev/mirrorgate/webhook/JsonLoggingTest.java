@@ -7,7 +7,7 @@ import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.Configurator.ExecutionStatus;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.LoggingEvent;
-import ch.qos.logback.core.ConsoleAppender;
+import ch.qos.logback.core.OutputStreamAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.charset.StandardCharsets;
@@ -54,8 +54,9 @@ class JsonLoggingTest {
     BatchingAppender async = (BatchingAppender) root.getAppender("ASYNC");
     assertThat(async.capacity()).isEqualTo(JsonLogging.QUEUE_SIZE);
     assertThat(async.interval()).isEqualTo(JsonLogging.WRITE_INTERVAL);
-    ConsoleAppender<ILoggingEvent> console = (ConsoleAppender<ILoggingEvent>) async.target();
-    assertThat(console.getTarget()).isEqualTo("System.err");
+    OutputStreamAppender<ILoggingEvent> console =
+        (OutputStreamAppender<ILoggingEvent>) async.target();
+    assertThat(console.isImmediateFlush()).isFalse(); // the batching appender flushes per batch
 
     LogstashEncoder encoder = (LogstashEncoder) console.getEncoder();
     LoggingEvent event =
