@@ -59,10 +59,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class ClusterIT {
   @RegisterExtension
   static final KubeCluster cluster =
-      new KubeCluster()
-          .withImages(
-              Path.of("..", "webhook", "target", "jib-image.tar"),
-              Path.of("..", "node-agent", "target", "jib-image.tar"));
+      new KubeCluster().withImages(ReleaseChecks.WEBHOOK_IMAGE, ReleaseChecks.AGENT_IMAGE);
 
   static final String MASQUERADE = "mirror.test";
   private static final ObjectMapper JSON = new ObjectMapper();

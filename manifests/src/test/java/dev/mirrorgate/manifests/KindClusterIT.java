@@ -11,11 +11,11 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.mirrorgate.manifests.ChartTools.Result;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;
+import org.awaitility.core.ConditionFactory;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -41,12 +41,14 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class KindClusterIT {
   @RegisterExtension
   static final KindCluster kind =
-      new KindCluster()
-          .withImages(
-              Path.of("..", "webhook", "target", "jib-image.tar"),
-              Path.of("..", "node-agent", "target", "jib-image.tar"));
+      new KindCluster().withImages(ReleaseChecks.WEBHOOK_IMAGE, ReleaseChecks.AGENT_IMAGE);
 
   private static final Duration READY = Duration.ofMinutes(4);
+
+  /** A condition of the cluster, polled every second until {@link #READY}. */
+  private static ConditionFactory eventually(String what) {
+    return await(what).atMost(READY).pollInterval(Duration.ofSeconds(1)).ignoreExceptions();
+  }
 
   @BeforeAll
   static void installTheChart() {
@@ -91,10 +93,7 @@ class KindClusterIT {
         .isEqualTo("mirrorgate-webhook");
     assertThat(configuration.at("/webhooks/0/clientConfig/url").isMissingNode()).isTrue();
     // The webhook's own PKI puts its CA into the configuration the API server calls it by.
-    await("the caBundle of MutatingWebhookConfiguration mirrorgate")
-        .atMost(READY)
-        .pollInterval(Duration.ofSeconds(1))
-        .ignoreExceptions()
+    eventually("the caBundle of MutatingWebhookConfiguration mirrorgate")
         .until(
             () ->
                 !kind.get(ReleaseChecks.WEBHOOK_CONFIGURATION_PATH)
@@ -104,10 +103,7 @@ class KindClusterIT {
     kind.kubectl("create", "namespace", USERS_NAMESPACE);
     String file = kind.file("shop.yaml", ReleaseChecks.USERS_POD);
     // Fails open: until the API server trusts the webhook, Pods pass unchanged. As NOTES.txt says.
-    await("a server-side dry run rewritten by the webhook")
-        .atMost(READY)
-        .pollInterval(Duration.ofSeconds(1))
-        .ignoreExceptions()
+    eventually("a server-side dry run rewritten by the webhook")
         .until(
             () ->
                 kind.kubectl("create", "--dry-run=server", "-o", "json", "-f", file)

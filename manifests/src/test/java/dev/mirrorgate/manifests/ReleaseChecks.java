@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.util.Map;
 
 /**
@@ -15,6 +16,11 @@ import java.util.Map;
  * log say.
  */
 final class ReleaseChecks {
+  /** The images the build wrote (Jib tarballs), loaded into the cluster's runtime. */
+  static final Path WEBHOOK_IMAGE = Path.of("..", "webhook", "target", "jib-image.tar");
+
+  static final Path AGENT_IMAGE = Path.of("..", "node-agent", "target", "jib-image.tar");
+
   static final String NAMESPACE = "mirrorgate";
   static final String AGENT_NAMESPACE = "mirrorgate-node";
 

@@ -242,21 +242,20 @@ final class JsonInput {
 
   /** Consumes the {@code {} at the current position; true if the object is empty (and closed). */
   boolean beginObject() throws IOException {
-    expect('{', "'{'");
-    enter(true);
-    if (peek() == '}') {
-      pos++;
-      depth--;
-      return true;
-    }
-    return false;
+    return open('{');
   }
 
   /** Consumes the {@code [} at the current position; true if the array is empty (and closed). */
   boolean beginArray() throws IOException {
-    expect('[', "'['");
-    enter(false);
-    if (peek() == ']') {
+    return open('[');
+  }
+
+  /** Enters the container {@code bracket} opens; true if it is empty (and closed). */
+  private boolean open(int bracket) throws IOException {
+    expect(bracket, bracket == '{' ? "'{'" : "'['");
+    boolean object = bracket == '{';
+    enter(object);
+    if (peek() == (object ? '}' : ']')) {
       pos++;
       depth--;
       return true;
@@ -286,42 +285,42 @@ final class JsonInput {
   // ---- names ----
 
   /**
-   * Reads a member's name and its colon, and says which of {@code names} it is (-1 for none). A
-   * name is compared as it is in the bytes; only one with escapes, non-ASCII or across windows is
-   * decoded, and never beyond the longest candidate.
+   * Reads a member's name and its colon, and says which of {@code candidates} (UTF-8) it is (-1 for
+   * none). A name is compared as it is in the bytes; only one with escapes, non-ASCII or across
+   * windows is decoded first, and never beyond the longest candidate.
    */
-  int matchName(byte[][] candidates, String[] names, int longest) throws IOException {
+  int matchName(byte[][] candidates, int longest) throws IOException {
     expect('"', "a field name in quotes");
-    int index = -1;
-    int p = pos;
+    byte[] bytes = buf;
+    int from = pos;
+    int to = plainEnd(from);
+    if (to < end && buf[to] == '"') {
+      pos = to + 1;
+    } else {
+      String name = decodeString(longest); // null: longer than any candidate
+      bytes = name == null ? null : name.getBytes(StandardCharsets.UTF_8);
+      from = 0;
+      to = bytes == null ? 0 : bytes.length;
+    }
+    expect(':', "':' after a field name");
+    for (int i = 0; bytes != null && i < candidates.length; i++) {
+      byte[] candidate = candidates[i];
+      if (candidate.length == to - from
+          && Arrays.equals(bytes, from, to, candidate, 0, candidate.length)) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /** Where the run of {@link #PLAIN} bytes from {@code p} ends in the window. */
+  private int plainEnd(int p) {
     byte[] b = buf;
     int e = end;
     while (p < e && PLAIN[b[p] & 0xff]) {
       p++;
     }
-    if (p < e && b[p] == '"') {
-      int length = p - pos;
-      for (int i = 0; i < candidates.length; i++) {
-        byte[] candidate = candidates[i];
-        if (candidate.length == length && Arrays.equals(b, pos, p, candidate, 0, length)) {
-          index = i;
-          break;
-        }
-      }
-      pos = p + 1;
-    } else {
-      String name = decodeString(longest);
-      if (name != null) {
-        for (int i = 0; i < names.length; i++) {
-          if (names[i].equals(name)) {
-            index = i;
-            break;
-          }
-        }
-      }
-    }
-    expect(':', "':' after a field name");
-    return index;
+    return p;
   }
 
   /**
@@ -350,15 +349,11 @@ final class JsonInput {
    * characters; beyond that the rest is only checked and null is returned.
    */
   private String decodeString(int limit) throws IOException {
-    int p = pos;
-    byte[] b = buf;
-    int e = end;
-    while (p < e && PLAIN[b[p] & 0xff]) {
-      p++;
-    }
-    if (p < e && b[p] == '"') {
+    int p = plainEnd(pos);
+    if (p < end && buf[p] == '"') {
       int length = p - pos;
-      String text = length > limit ? null : new String(b, pos, length, StandardCharsets.ISO_8859_1);
+      String text =
+          length > limit ? null : new String(buf, pos, length, StandardCharsets.ISO_8859_1);
       pos = p + 1;
       return text;
     }
@@ -397,9 +392,7 @@ final class JsonInput {
       while (p <= e - 8 && !needsALook((long) LONGS.get(b, p))) {
         p += 8;
       }
-      while (p < e && PLAIN[b[p] & 0xff]) {
-        p++;
-      }
+      p = plainEnd(p);
       pos = p;
       if (p == e) {
         if (!refill()) {
@@ -621,23 +614,12 @@ final class JsonInput {
     while (true) {
       int c = peek();
       switch (c) {
-        case '{':
-          pos++;
-          enter(true);
-          if (peek() == '}') {
-            pos++;
-            depth--;
+        case '{', '[':
+          if (open(c)) {
             break;
           }
-          skipName();
-          continue;
-        case '[':
-          pos++;
-          enter(false);
-          if (peek() == ']') {
-            pos++;
-            depth--;
-            break;
+          if (c == '{') {
+            skipName();
           }
           continue;
         case '"':

@@ -133,7 +133,7 @@ final class JsonProjection {
       object.set(name, read(input, budget));
       return;
     }
-    int index = input.matchName(nameBytes, names, longestName);
+    int index = input.matchName(nameBytes, longestName);
     if (index < 0) {
       input.skipValue();
       return;

@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.math.BigDecimal;
@@ -80,7 +79,7 @@ class JsonInputTest {
     Random random = new Random(20261126);
     int broken = 0;
     for (int i = 0; i < 3000; i++) {
-      byte[] json = render(value(random, 0), random).getBytes(StandardCharsets.UTF_8);
+      byte[] json = render(value(random), random).getBytes(StandardCharsets.UTF_8);
       Object reference = jackson(json);
       assertThat(reference).isInstanceOf(JsonNode.class);
       assertThat(read(json, false))
@@ -106,7 +105,7 @@ class JsonInputTest {
   void skippingChecksEverythingAndBuildsNothing() throws Exception {
     Random random = new Random(7);
     for (int i = 0; i < 1000; i++) {
-      byte[] json = render(value(random, 0), random).getBytes(StandardCharsets.UTF_8);
+      byte[] json = render(value(random), random).getBytes(StandardCharsets.UTF_8);
       byte[] mutated = random.nextBoolean() ? json : mutate(json, random);
       boolean valid = jacksonGrammar(mutated);
       JsonInput input = JsonInput.of(mutated, 0, mutated.length, DEPTH);
@@ -253,43 +252,20 @@ class JsonInputTest {
 
   private static final String ALPHABET = "ab\"\\/é€😀\n\t\u0001 {}[]:,0";
 
-  private static JsonNode value(Random random, int depth) {
-    int kind = depth > 6 ? 2 + random.nextInt(4) : random.nextInt(6);
-    switch (kind) {
-      case 0 -> {
-        ObjectNode object = NODES.objectNode();
-        int n = random.nextInt(4);
-        for (int i = 0; i < n; i++) {
-          object.set(string(random), value(random, depth + 1));
-        }
-        return object;
-      }
-      case 1 -> {
-        ArrayNode array = NODES.arrayNode();
-        int n = random.nextInt(4);
-        for (int i = 0; i < n; i++) {
-          array.add(value(random, depth + 1));
-        }
-        return array;
-      }
-      case 2 -> {
-        return NODES.textNode(string(random));
-      }
-      case 3 -> {
-        return random.nextBoolean()
-            ? NODES.numberNode(BigInteger.valueOf(random.nextLong() >> random.nextInt(64)))
-            : NODES.numberNode(
-                new BigDecimal(
-                    BigInteger.valueOf(random.nextInt()),
-                    random.nextBoolean() ? 1 + random.nextInt(6) : -1 - random.nextInt(6)));
-      }
-      case 4 -> {
-        return NODES.booleanNode(random.nextBoolean());
-      }
-      default -> {
-        return NODES.nullNode();
-      }
-    }
+  private static final RandomTrees.Leaves LEAVES =
+      new RandomTrees.Leaves(
+          JsonInputTest::string,
+          JsonInputTest::string,
+          random ->
+              random.nextBoolean()
+                  ? NODES.numberNode(BigInteger.valueOf(random.nextLong() >> random.nextInt(64)))
+                  : NODES.numberNode(
+                      new BigDecimal(
+                          BigInteger.valueOf(random.nextInt()),
+                          random.nextBoolean() ? 1 + random.nextInt(6) : -1 - random.nextInt(6))));
+
+  private static JsonNode value(Random random) {
+    return RandomTrees.value(random, 6, LEAVES);
   }
 
   private static String string(Random random) {

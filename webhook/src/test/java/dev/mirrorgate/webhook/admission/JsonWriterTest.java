@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.math.BigDecimal;
@@ -26,7 +25,7 @@ class JsonWriterTest {
   void whatItWritesReadsBackAsTheTree() throws Exception {
     Random random = new Random(42);
     for (int i = 0; i < 2000; i++) {
-      JsonNode tree = value(random, 0);
+      JsonNode tree = RandomTrees.value(random, 4, LEAVES);
       byte[] bytes = JsonWriter.bytes(tree);
       assertThat(JSON.readTree(bytes))
           .as(new String(bytes, StandardCharsets.UTF_8))
@@ -59,39 +58,14 @@ class JsonWriterTest {
         .isInstanceOf(IllegalArgumentException.class);
   }
 
-  private static JsonNode value(Random random, int depth) {
-    int kind = depth > 4 ? 2 + random.nextInt(4) : random.nextInt(6);
-    switch (kind) {
-      case 0 -> {
-        ObjectNode object = NODES.objectNode();
-        for (int n = random.nextInt(4); n > 0; n--) {
-          object.set(name(random), value(random, depth + 1));
-        }
-        return object;
-      }
-      case 1 -> {
-        ArrayNode array = NODES.arrayNode();
-        for (int n = random.nextInt(4); n > 0; n--) {
-          array.add(value(random, depth + 1));
-        }
-        return array;
-      }
-      case 2 -> {
-        return NODES.textNode(string(random));
-      }
-      case 3 -> {
-        return random.nextBoolean()
-            ? NODES.numberNode(random.nextInt())
-            : NODES.numberNode(random.nextLong());
-      }
-      case 4 -> {
-        return NODES.booleanNode(random.nextBoolean());
-      }
-      default -> {
-        return NODES.nullNode();
-      }
-    }
-  }
+  private static final RandomTrees.Leaves LEAVES =
+      new RandomTrees.Leaves(
+          JsonWriterTest::name,
+          JsonWriterTest::string,
+          random ->
+              random.nextBoolean()
+                  ? NODES.numberNode(random.nextInt())
+                  : NODES.numberNode(random.nextLong()));
 
   /** Jackson, the reference reader, refuses a lone surrogate in a name (not in a value). */
   private static String name(Random random) {
