@@ -6,6 +6,8 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufInputStream;
 import io.netty.buffer.UnpooledByteBufAllocator;
 import io.netty.util.internal.PlatformDependent;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.internal.buffer.BufferInternal;
@@ -19,11 +21,13 @@ import java.util.Locale;
  * reaches {@link AdmissionService}.
  *
  * <p>A one-chunk body, the usual admission review, is decoded in place from the chunk Vert.x
- * delivers. A longer one is gathered off the heap, in one native buffer of the declared length
- * (freed the moment it is decoded), and decoded through a stream; the heap only ever sees it as
- * short-lived chunks, so large bodies neither promote into the old generation nor leave the heap
- * grown. Its bytes are taken from the {@link BodyBudget} as they arrive and given back once it is
- * decoded, or when the request dies.
+ * delivers. A longer one is decoded while it arrives, on a virtual thread reading a {@link
+ * BodyStream}: the request is paused whenever a few hundred KiB wait, so a body of megabytes never
+ * sits in memory whole. When both stream slots of the {@link BodyBudget} are taken, a longer body
+ * is gathered off the heap instead, in one native buffer of the declared length (freed the moment
+ * it is decoded), and decoded on the event loop. Either way the heap only sees short-lived chunks,
+ * and the body's bytes are taken from the budget as they arrive and given back once it is answered,
+ * or when the request dies.
  */
 final class AdmissionIntake {
   /**
@@ -99,8 +103,8 @@ final class AdmissionIntake {
     Body body = new Body(request, declared);
     request.handler(body::chunk);
     request.endHandler(v -> body.end());
-    request.exceptionHandler(e -> body.giveBack());
-    request.response().closeHandler(v -> body.giveBack());
+    request.exceptionHandler(e -> body.died());
+    request.response().closeHandler(v -> body.died());
   }
 
   private static long declaredLength(HttpServerRequest request) {
@@ -134,11 +138,14 @@ final class AdmissionIntake {
   private final class Body {
     private final HttpServerRequest request;
     private final long declared;
+    private final Context context = Vertx.currentContext();
     private Buffer first;
     private ByteBuf gathered;
+    private BodyStream stream;
     private long size;
     private long held;
-    private boolean refused;
+    private boolean arrived;
+    private boolean done;
 
     Body(HttpServerRequest request, long declared) {
       this.request = request;
@@ -146,7 +153,7 @@ final class AdmissionIntake {
     }
 
     void chunk(Buffer chunk) {
-      if (refused) {
+      if (done) {
         return;
       }
       int length = chunk.length();
@@ -160,42 +167,105 @@ final class AdmissionIntake {
       }
       held += length;
       size += length;
-      if (first == null && gathered == null) {
+      if (first == null && gathered == null && stream == null) {
         first = chunk;
         return;
       }
-      if (gathered == null) {
-        int capacity = declared > 0 ? (int) declared : 64 * 1024;
-        try {
-          gathered = GATHER.buffer(capacity, limits.maxBodyBytes());
-        } catch (OutOfMemoryError e) {
-          // MaxDirectMemorySize holds the budget plus Netty's pools; should that ever not do, this
-          // request is refused rather than the process brought down.
-          fail("budget", overBudget());
-          return;
-        }
-        gathered.writeBytes(((BufferInternal) first).getByteBuf());
-        first = null;
+      if (stream == null && gathered == null && !streamOrGather()) {
+        return;
       }
-      gathered.writeBytes(((BufferInternal) chunk).getByteBuf());
+      ByteBuf bytes = ((BufferInternal) chunk).getByteBuf();
+      if (stream != null) {
+        if (stream.offer(bytes)) {
+          request.pause();
+        }
+      } else {
+        gathered.writeBytes(bytes);
+      }
+    }
+
+    /**
+     * A second chunk came: the body is decoded while it arrives if a stream slot is free, else
+     * gathered off the heap. False when neither can be done (the request was refused).
+     */
+    private boolean streamOrGather() {
+      if (budget.startStream()) {
+        stream = new BodyStream(() -> context.runOnContext(v -> resume()));
+        stream.offer(((BufferInternal) first).getByteBuf());
+        first = null;
+        Thread.ofVirtual().name("mirrorgate-body").start(this::decodeWhileArriving);
+        return true;
+      }
+      int capacity = declared > 0 ? (int) declared : 64 * 1024;
+      try {
+        gathered = GATHER.buffer(capacity, limits.maxBodyBytes());
+      } catch (OutOfMemoryError e) {
+        // MaxDirectMemorySize holds the budget plus Netty's pools; should that ever not do, this
+        // request is refused rather than the process brought down.
+        fail("budget", overBudget());
+        return false;
+      }
+      gathered.writeBytes(((BufferInternal) first).getByteBuf());
+      first = null;
+      return true;
+    }
+
+    private void resume() {
+      if (!done) {
+        request.resume();
+      }
+    }
+
+    /** On a virtual thread: decodes and decides from the stream, then answers on the event loop. */
+    private void decodeWhileArriving() {
+      Answer answer;
+      try {
+        answer = admission.handle(stream);
+      } catch (RuntimeException e) {
+        answer = internalError(e);
+      } finally {
+        budget.endStream();
+      }
+      Answer decided = answer;
+      context.runOnContext(v -> decided(decided));
+    }
+
+    /**
+     * The streamed body's answer. A body refused before its end (malformed early on) is answered at
+     * once and its connection closed, as the rest of it would be read as the next request.
+     */
+    private void decided(Answer answer) {
+      if (done) {
+        return;
+      }
+      boolean whole = arrived;
+      done = true;
+      giveBack();
+      responder.send(request, answer, !whole);
     }
 
     private void fail(String reason, Answer answer) {
-      refused = true;
+      done = true;
       giveBack();
       refuse(request, reason, answer, true);
     }
 
     void end() {
-      if (refused) {
+      if (done) {
         return;
       }
+      arrived = true;
+      if (stream != null) {
+        stream.end();
+        return;
+      }
+      done = true;
       Answer answer;
       try {
         answer = decide();
       } catch (RuntimeException e) {
         // AdmissionService answers every decoding problem itself; this is a bug, not the client's.
-        answer = Answer.error(500, "internal error: " + e.getClass().getSimpleName());
+        answer = internalError(e);
       } finally {
         giveBack();
       }
@@ -217,17 +287,30 @@ final class AdmissionIntake {
       return admission.handle(new ByteBufInputStream(head));
     }
 
+    /** The request ended without an answer (reset, closed): nothing more is done for it. */
+    void died() {
+      done = true;
+      giveBack();
+    }
+
     /** Releases the chunks and their budget; safe to call more than once. */
-    void giveBack() {
+    private void giveBack() {
       if (held > 0) {
         budget.giveBack(held);
         held = 0;
       }
       first = null;
+      if (stream != null) {
+        stream.abort();
+      }
       if (gathered != null) {
         gathered.release();
         gathered = null;
       }
     }
+  }
+
+  private static Answer internalError(RuntimeException e) {
+    return Answer.error(500, "internal error: " + e.getClass().getSimpleName());
   }
 }

@@ -1,13 +1,24 @@
 package dev.mirrorgate.webhook.server;
 
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Request body bytes held at once, across every connection and event loop. Bytes are taken as they
- * arrive (a client that announces 7 MiB and sends nothing holds nothing) and given back as soon as
- * the body is decoded or the request dies.
+ * Request body bytes in flight at once, across every connection and event loop. Bytes are taken as
+ * they arrive (a client that announces 7 MiB and sends nothing holds nothing) and given back as
+ * soon as the body is decoded or the request dies.
+ *
+ * <p>Also the slots for bodies decoded while they arrive ({@link BodyStream}): such a body holds a
+ * few hundred KiB however large it is, but its decoder holds what it builds (at most {@link
+ * dev.mirrorgate.webhook.admission.AdmissionCodec#MAX_PROJECTED_CHARS} characters) for as long as
+ * the body takes to arrive, so only {@link #STREAMS} run at once; a body of several chunks that
+ * finds none free is gathered and decoded on its event loop, as every body was before.
  */
 public final class BodyBudget {
+  /** Bodies decoded while they arrive, at most, at once. */
+  static final int STREAMS = 2;
+
+  private final Semaphore streams = new Semaphore(STREAMS);
   private final long capacity;
   private final AtomicLong held = new AtomicLong();
   private final AtomicLong refused = new AtomicLong();
@@ -31,6 +42,16 @@ public final class BodyBudget {
 
   void giveBack(long bytes) {
     held.addAndGet(-bytes);
+  }
+
+  /** Takes a slot for a body decoded while it arrives, or returns false when none is free. */
+  boolean startStream() {
+    return streams.tryAcquire();
+  }
+
+  /** Gives the slot back once that body's decoder is done. */
+  void endStream() {
+    streams.release();
   }
 
   /** Bytes held now. */
