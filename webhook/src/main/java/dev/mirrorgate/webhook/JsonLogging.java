@@ -6,6 +6,8 @@ import ch.qos.logback.classic.spi.Configurator;
 import ch.qos.logback.classic.spi.ConfiguratorRank;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.OutputStreamAppender;
+import ch.qos.logback.core.encoder.Encoder;
+import ch.qos.logback.core.encoder.EncoderBase;
 import ch.qos.logback.core.hook.DefaultShutdownHook;
 import ch.qos.logback.core.spi.ContextAwareBase;
 import java.io.BufferedOutputStream;
@@ -56,16 +58,7 @@ public final class JsonLogging extends ContextAwareBase implements Configurator 
 
   @Override
   public ExecutionStatus configure(LoggerContext context) {
-    LogstashEncoder encoder = new LogstashEncoder();
-    encoder.setContext(context);
-    encoder.setIncludeCallerData(false);
-    encoder.getFieldNames().setLevelValue("[ignore]");
-    encoder.getFieldNames().setVersion("[ignore]");
-    // One buffer that holds a whole line (an admission decision's is 1-2 KB): with the default
-    // 1 KiB, every longer line allocated and dropped another buffer (~6 % of the webhook's
-    // allocation under load). Only the appender's one thread ever holds it.
-    encoder.setMinBufferSize(8 * 1024);
-    encoder.start();
+    Encoder<ILoggingEvent> encoder = encoder(context);
 
     // stderr through a buffer the batching appender flushes after each batch: one write for many
     // lines (ConsoleAppender's System.err flushes, so writes, every line).
@@ -95,6 +88,58 @@ public final class JsonLogging extends ContextAwareBase implements Configurator 
     hook.setContext(context);
     Runtime.getRuntime().addShutdownHook(new Thread(hook, "logback-shutdown"));
     return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
+  }
+
+  /**
+   * Every line's encoder: logstash's JSON, in UTC, one object per line; a {@link JsonLine} comes
+   * encoded already (the same form, made on the hot path) and is passed on as it is.
+   */
+  static Encoder<ILoggingEvent> encoder(LoggerContext context) {
+    LogstashEncoder json = new LogstashEncoder();
+    json.setContext(context);
+    json.setIncludeCallerData(false);
+    json.setTimeZone("UTC");
+    json.getFieldNames().setLevelValue("[ignore]");
+    json.getFieldNames().setVersion("[ignore]");
+    // One buffer that holds a whole line (an admission decision's is 1-2 KB): with the default
+    // 1 KiB, every longer line allocated and dropped another buffer. Only the appender's one thread
+    // ever holds it.
+    json.setMinBufferSize(8 * 1024);
+    json.start();
+    LineEncoder encoder = new LineEncoder(json);
+    encoder.setContext(context);
+    encoder.start();
+    return encoder;
+  }
+
+  /** Passes {@link JsonLine}s through; every other event is encoded by logstash's encoder. */
+  static final class LineEncoder extends EncoderBase<ILoggingEvent> {
+    private final Encoder<ILoggingEvent> json;
+
+    LineEncoder(Encoder<ILoggingEvent> json) {
+      this.json = json;
+    }
+
+    @Override
+    public byte[] headerBytes() {
+      return json.headerBytes();
+    }
+
+    @Override
+    public byte[] encode(ILoggingEvent event) {
+      return event instanceof JsonLine.Encoded line ? line.bytes() : json.encode(event);
+    }
+
+    @Override
+    public byte[] footerBytes() {
+      return json.footerBytes();
+    }
+
+    @Override
+    public void stop() {
+      json.stop();
+      super.stop();
+    }
   }
 
   /**

@@ -12,7 +12,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
-import net.logstash.logback.encoder.LogstashEncoder;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.slf4j.Logger;
@@ -58,7 +57,8 @@ class JsonLoggingTest {
         (OutputStreamAppender<ILoggingEvent>) async.target();
     assertThat(console.isImmediateFlush()).isFalse(); // the batching appender flushes per batch
 
-    LogstashEncoder encoder = (LogstashEncoder) console.getEncoder();
+    var encoder = console.getEncoder();
+    assertThat(encoder).isInstanceOf(JsonLogging.LineEncoder.class);
     LoggingEvent event =
         new LoggingEvent(
             getClass().getName(), root, Level.INFO, "admitted {}", null, new Object[] {"pod"});

@@ -38,21 +38,70 @@ public final class JsonWriter {
     out = new byte[capacity];
   }
 
+  /**
+   * An empty writer, for text written piece by piece ({@link #ascii}, {@link #string}, {@link
+   * #value}); {@link #toBytes} gives what was written.
+   */
+  public static JsonWriter growing(int capacity) {
+    return new JsonWriter(capacity);
+  }
+
+  /** Appends {@code text}, which must be ASCII and need no escaping, as it is. */
+  public JsonWriter ascii(String text) {
+    room(text.length());
+    for (int i = 0; i < text.length(); i++) {
+      out[size++] = (byte) text.charAt(i);
+    }
+    return this;
+  }
+
+  /** Appends one ASCII character. */
+  public JsonWriter ascii(char c) {
+    room(1);
+    out[size++] = (byte) c;
+    return this;
+  }
+
+  /** Appends {@code text} as a JSON string, or {@code null}. */
+  public JsonWriter string(String text) {
+    if (text == null) {
+      return ascii("null");
+    }
+    quoted(text);
+    return this;
+  }
+
+  /** Appends a decimal number. */
+  public JsonWriter number(long value) {
+    return ascii(Long.toString(value));
+  }
+
+  /** Appends a tree as compact JSON. */
+  public JsonWriter value(JsonNode node) {
+    write(node);
+    return this;
+  }
+
+  /** What was written, as UTF-8. */
+  public byte[] toBytes() {
+    return Arrays.copyOf(out, size);
+  }
+
   /** The tree as compact JSON in UTF-8. */
   public static byte[] bytes(JsonNode node) {
     JsonWriter writer = new JsonWriter(256);
-    writer.value(node);
+    writer.write(node);
     return Arrays.copyOf(writer.out, writer.size);
   }
 
   /** The tree as compact JSON text. */
   public static String text(JsonNode node) {
     JsonWriter writer = new JsonWriter(256);
-    writer.value(node);
+    writer.write(node);
     return new String(writer.out, 0, writer.size, StandardCharsets.UTF_8);
   }
 
-  private void value(JsonNode node) {
+  private void write(JsonNode node) {
     switch (node.getNodeType()) {
       case OBJECT -> {
         room(1);
@@ -64,10 +113,10 @@ public final class JsonWriter {
             out[size++] = ',';
           }
           first = false;
-          string(member.getKey());
+          quoted(member.getKey());
           room(1);
           out[size++] = ':';
-          value(member.getValue());
+          write(member.getValue());
         }
         room(1);
         out[size++] = '}';
@@ -80,12 +129,12 @@ public final class JsonWriter {
             room(1);
             out[size++] = ',';
           }
-          value(node.get(i));
+          write(node.get(i));
         }
         room(1);
         out[size++] = ']';
       }
-      case STRING -> string(node.textValue());
+      case STRING -> quoted(node.textValue());
       case BOOLEAN -> ascii(node.booleanValue() ? "true" : "false");
       case NUMBER -> ascii(node.asText());
       case NULL, MISSING -> ascii("null");
@@ -95,14 +144,7 @@ public final class JsonWriter {
     }
   }
 
-  private void ascii(String text) {
-    room(text.length());
-    for (int i = 0; i < text.length(); i++) {
-      out[size++] = (byte) text.charAt(i);
-    }
-  }
-
-  private void string(String text) {
+  private void quoted(String text) {
     room(1);
     out[size++] = '"';
     int length = text.length();

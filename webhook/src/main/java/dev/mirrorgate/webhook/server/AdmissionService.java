@@ -1,8 +1,8 @@
 package dev.mirrorgate.webhook.server;
 
 import static net.logstash.logback.argument.StructuredArguments.kv;
-import static net.logstash.logback.argument.StructuredArguments.raw;
 
+import dev.mirrorgate.webhook.JsonLine;
 import dev.mirrorgate.webhook.admission.AdmissionCodec;
 import dev.mirrorgate.webhook.admission.AdmissionDecodeException;
 import dev.mirrorgate.webhook.admission.AdmissionRequest;
@@ -136,21 +136,33 @@ public final class AdmissionService {
     long nanos = System.nanoTime() - start;
     metrics.request(request.operation(), outcome, nanos);
     if (log.isInfoEnabled()) {
-      log.info(
-          "admission {}",
-          outcome.label(),
-          kv("uid", request.uid()),
-          kv("operation", request.operation()),
-          kv("subResource", request.subResource()),
-          kv("namespace", request.namespace()),
-          kv("pod", request.podName()),
-          kv("dryRun", request.dryRun()),
-          kv("outcome", outcome.label()),
-          kv("reason", reason),
-          raw("rewrites", mutation == null ? "[]" : RewritesJson.of(mutation.rewrites())),
-          kv("warnings", mutation == null ? List.of() : mutation.warnings()),
-          kv("mapping", mapping == null ? null : mapping.version()),
-          kv("micros", nanos / 1000));
+      // The one line per decision, encoded here (JsonLine): the same JSON logback would write.
+      JsonLine line =
+          JsonLine.info(log, "admission " + outcome.label())
+              .field("uid", request.uid())
+              .field("operation", request.operation())
+              .field("subResource", request.subResource())
+              .field("namespace", request.namespace())
+              .field("pod", request.podName())
+              .field("dryRun", request.dryRun())
+              .field("outcome", outcome.label())
+              .field("reason", reason)
+              .openArray("rewrites");
+      if (mutation != null) {
+        for (ImageRewrite rewrite : mutation.rewrites()) {
+          line.openObject(null)
+              .field("container", rewrite.container())
+              .field("from", rewrite.from())
+              .field("to", rewrite.to())
+              .field("rule", rewrite.rule())
+              .closeObject();
+        }
+      }
+      line.closeArray()
+          .field("warnings", mutation == null ? List.of() : mutation.warnings())
+          .field("mapping", mapping == null ? null : mapping.version())
+          .field("micros", nanos / 1000)
+          .log();
     }
   }
 }
