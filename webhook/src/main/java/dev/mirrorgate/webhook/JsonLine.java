@@ -34,7 +34,7 @@ public final class JsonLine {
   private final String message;
   private final String threadName;
   private final Instant instant;
-  private final JsonWriter json = JsonWriter.growing(1024);
+  private final JsonWriter json = JsonWriter.growing(2048);
   private boolean comma;
 
   JsonLine(Logger logger, Level level, String message, Instant instant, String threadName) {
