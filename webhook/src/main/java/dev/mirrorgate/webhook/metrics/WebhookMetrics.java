@@ -102,7 +102,9 @@ public final class WebhookMetrics {
    * The server's limits at work: {@code mirrorgate_connections_open}, {@code
    * mirrorgate_connections_refused_total{reason="limit"|"client_limit"}} (closed at accept), {@code
    * mirrorgate_connections_closed_total{reason="idle"|"slow_request"}} (past a deadline) and {@code
-   * mirrorgate_request_body_bytes} (body bytes held now, against the budget).
+   * mirrorgate_request_body_bytes} (body bytes held now, against the budget), and {@code
+   * mirrorgate_request_bodies_total{read="streamed"|"gathered"}} (bodies of several chunks: decoded
+   * while they arrived, or gathered off the heap when no stream slot was free).
    */
   public void serverGauges(
       IntSupplier open,
@@ -110,10 +112,28 @@ public final class WebhookMetrics {
       LongSupplier refusedPerClient,
       LongSupplier closedIdle,
       LongSupplier closedSlow,
-      LongSupplier bodyBytes) {
+      LongSupplier bodyBytes,
+      LongSupplier streamedBodies,
+      LongSupplier gatheredBodies) {
     // Micrometer holds a gauge's object weakly: keep the suppliers alive as long as the metrics.
     suppliers.addAll(
-        List.of(open, refusedOverall, refusedPerClient, closedIdle, closedSlow, bodyBytes));
+        List.of(
+            open,
+            refusedOverall,
+            refusedPerClient,
+            closedIdle,
+            closedSlow,
+            bodyBytes,
+            streamedBodies,
+            gatheredBodies));
+    FunctionCounter.builder("mirrorgate.request.bodies", streamedBodies, LongSupplier::getAsLong)
+        .description("Request bodies of several chunks, by how they were read")
+        .tag("read", "streamed")
+        .register(registry);
+    FunctionCounter.builder("mirrorgate.request.bodies", gatheredBodies, LongSupplier::getAsLong)
+        .description("Request bodies of several chunks, by how they were read")
+        .tag("read", "gathered")
+        .register(registry);
     Gauge.builder("mirrorgate.connections.open", open, IntSupplier::getAsInt)
         .description("Open connections to the webhook (-1: not counted)")
         .register(registry);

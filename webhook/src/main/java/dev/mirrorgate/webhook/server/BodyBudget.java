@@ -22,6 +22,8 @@ public final class BodyBudget {
   private final long capacity;
   private final AtomicLong held = new AtomicLong();
   private final AtomicLong refused = new AtomicLong();
+  private final AtomicLong streamed = new AtomicLong();
+  private final AtomicLong gathered = new AtomicLong();
 
   public BodyBudget(long capacity) {
     this.capacity = capacity;
@@ -44,9 +46,17 @@ public final class BodyBudget {
     held.addAndGet(-bytes);
   }
 
-  /** Takes a slot for a body decoded while it arrives, or returns false when none is free. */
+  /**
+   * Takes a slot for a body decoded while it arrives, or returns false when none is free (the body
+   * is then gathered); counts either.
+   */
   boolean startStream() {
-    return streams.tryAcquire();
+    if (streams.tryAcquire()) {
+      streamed.incrementAndGet();
+      return true;
+    }
+    gathered.incrementAndGet();
+    return false;
   }
 
   /** Gives the slot back once that body's decoder is done. */
@@ -61,6 +71,16 @@ public final class BodyBudget {
 
   public long capacity() {
     return capacity;
+  }
+
+  /** Bodies of several chunks decoded while they arrived, so far. */
+  public long streamed() {
+    return streamed.get();
+  }
+
+  /** Bodies of several chunks gathered instead, no stream slot being free, so far. */
+  public long gathered() {
+    return gathered.get();
   }
 
   /** Requests refused because the budget was spent. */

@@ -71,7 +71,9 @@ public final class WebhookServer {
         gate == null ? () -> 0 : gate::refusedPerClient,
         closedIdle::get,
         closedSlow::get,
-        bodyBudget::held);
+        bodyBudget::held,
+        bodyBudget::streamed,
+        bodyBudget::gathered);
     this.vertx = vertx;
     this.host = host;
     this.port = port;

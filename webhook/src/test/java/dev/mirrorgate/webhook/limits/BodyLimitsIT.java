@@ -164,4 +164,77 @@ class BodyLimitsIT {
                 .getBytes(StandardCharsets.US_ASCII));
     assertThat(refused).startsWith("HTTP/1.1 413");
   }
+
+  private static final String STREAMED = "mirrorgate_request_bodies_total{read=\"streamed\"}";
+  private static final String GATHERED = "mirrorgate_request_bodies_total{read=\"gathered\"}";
+
+  private static int headerLength(byte[] request) {
+    return new String(request, 0, 300, StandardCharsets.ISO_8859_1).indexOf("\r\n\r\n") + 4;
+  }
+
+  /**
+   * A body decoded while it arrives that is malformed near its start is answered 400 at once,
+   * before the client sent the rest, and its connection is closed. Its stream slot comes back:
+   * after three such bodies (one more than the slots), the next large body is streamed again.
+   */
+  @Test
+  void aLargeBodyMalformedEarlyIsAnsweredBeforeItsEndAndGivesItsStreamSlotBack() throws Exception {
+    byte[] good = ShippedWebhook.review(2_000_000);
+    byte[] bad = good.clone();
+    int at = new String(good, 0, 200, StandardCharsets.US_ASCII).indexOf("\"request\"");
+    bad[at] = ']';
+    byte[] request = ShippedWebhook.post(bad);
+    // 16 KiB of the body: two chunks at least (Netty hands a body over 8 KiB at a time), and
+    // nothing left unread when the server closes, so that the client reads the answer, not a reset.
+    int sent = headerLength(request) + 16 * 1024;
+    double streamed = webhook.metric(STREAMED);
+    for (int i = 0; i < 3; i++) {
+      try (SSLSocket socket = webhook.connect("127.0.7.9")) {
+        socket.getOutputStream().write(request, 0, sent);
+        socket.getOutputStream().flush();
+        assertThat(ShippedWebhook.readAnswer(socket.getInputStream()))
+            .startsWith("HTTP/1.1 400")
+            .contains("malformed JSON at line 1, column " + (at + 1));
+        assertThat(socket.getInputStream().read()).as("closed").isEqualTo(-1);
+      }
+    }
+    assertThat(webhook.metric(STREAMED)).isEqualTo(streamed + 3);
+    assertThat(webhook.exchange("127.0.7.9", ShippedWebhook.post(good))).startsWith("HTTP/1.1 200");
+    assertThat(webhook.metric(STREAMED)).as("a slot was free again").isEqualTo(streamed + 4);
+    assertThat(webhook.metric("mirrorgate_request_body_bytes")).isZero();
+  }
+
+  /**
+   * While two large bodies take both stream slots (their clients still sending), a third is
+   * gathered off the heap as before and answered; then the two are answered too.
+   */
+  @Test
+  void aThirdLargeBodyWhileTwoAreStreamedIsGatheredAndAnswered() throws Exception {
+    byte[] request = ShippedWebhook.post(ShippedWebhook.review(1_000_000));
+    int part = request.length - 50_000;
+    double streamed = webhook.metric(STREAMED);
+    double gathered = webhook.metric(GATHERED);
+    SSLSocket first = webhook.connect("127.0.7.11");
+    SSLSocket second = webhook.connect("127.0.7.12");
+    try (first;
+        second) {
+      first.getOutputStream().write(request, 0, part);
+      second.getOutputStream().write(request, 0, part);
+      first.getOutputStream().flush();
+      second.getOutputStream().flush();
+      org.awaitility.Awaitility.await()
+          .atMost(java.time.Duration.ofSeconds(20))
+          .until(() -> webhook.metric(STREAMED) >= streamed + 2);
+
+      assertThat(webhook.exchange("127.0.7.13", request)).startsWith("HTTP/1.1 200");
+      assertThat(webhook.metric(GATHERED)).isEqualTo(gathered + 1);
+
+      first.getOutputStream().write(request, part, request.length - part);
+      second.getOutputStream().write(request, part, request.length - part);
+      assertThat(ShippedWebhook.readAnswer(first.getInputStream())).startsWith("HTTP/1.1 200");
+      assertThat(ShippedWebhook.readAnswer(second.getInputStream())).startsWith("HTTP/1.1 200");
+    }
+    assertThat(webhook.metric(STREAMED)).isEqualTo(streamed + 2);
+    assertThat(webhook.metric("mirrorgate_request_body_bytes")).isZero();
+  }
 }
