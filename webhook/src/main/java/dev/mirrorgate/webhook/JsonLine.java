@@ -97,28 +97,31 @@ public final class JsonLine {
 
   /** Opens an array field ({@code name}) or, with a null name, an array inside an array. */
   public JsonLine openArray(String name) {
-    name(name);
-    json.ascii('[');
-    comma = false;
-    return this;
+    return open(name, '[');
   }
 
   public JsonLine closeArray() {
-    json.ascii(']');
-    comma = true;
-    return this;
+    return close(']');
   }
 
   /** Opens an object field ({@code name}) or, with a null name, an object inside an array. */
   public JsonLine openObject(String name) {
+    return open(name, '{');
+  }
+
+  public JsonLine closeObject() {
+    return close('}');
+  }
+
+  private JsonLine open(String name, char bracket) {
     name(name);
-    json.ascii('{');
+    json.ascii(bracket);
     comma = false;
     return this;
   }
 
-  public JsonLine closeObject() {
-    json.ascii('}');
+  private JsonLine close(char bracket) {
+    json.ascii(bracket);
     comma = true;
     return this;
   }

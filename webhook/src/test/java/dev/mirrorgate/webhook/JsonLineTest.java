@@ -103,30 +103,14 @@ class JsonLineTest {
                 List.of("mirrorgate: \"x\" is not an image\u0000"),
                 "v",
                 Long.MAX_VALUE)),
-        Arguments.of(
-            new Decision(
-                Instant.parse("2026-06-30T23:59:59.000000100Z"),
-                "t",
-                "u",
-                "n",
-                false,
-                null,
-                List.of(),
-                List.of(),
-                "m",
-                12)),
-        Arguments.of(
-            new Decision(
-                Instant.parse("2026-06-30T23:59:59.120Z"),
-                "t",
-                "u",
-                "n",
-                false,
-                null,
-                List.of(),
-                List.of(),
-                "m",
-                -1)));
+        Arguments.of(plain("2026-06-30T23:59:59.000000100Z", 12)),
+        Arguments.of(plain("2026-06-30T23:59:59.120Z", -1)));
+  }
+
+  /** A decision with nothing but its time (the fraction's forms) and duration. */
+  private static Decision plain(String at, long micros) {
+    return new Decision(
+        Instant.parse(at), "t", "u", "n", false, null, List.of(), List.of(), "m", micros);
   }
 
   @ParameterizedTest

@@ -40,7 +40,7 @@ public final class JsonWriter {
 
   /**
    * An empty writer, for text written piece by piece ({@link #ascii}, {@link #string}, {@link
-   * #value}); {@link #toBytes} gives what was written.
+   * #number}); {@link #toBytes} gives what was written.
    */
   public static JsonWriter growing(int capacity) {
     return new JsonWriter(capacity);
@@ -76,12 +76,6 @@ public final class JsonWriter {
     return ascii(Long.toString(value));
   }
 
-  /** Appends a tree as compact JSON. */
-  public JsonWriter value(JsonNode node) {
-    write(node);
-    return this;
-  }
-
   /** What was written, as UTF-8. */
   public byte[] toBytes() {
     return Arrays.copyOf(out, size);
@@ -91,7 +85,7 @@ public final class JsonWriter {
   public static byte[] bytes(JsonNode node) {
     JsonWriter writer = new JsonWriter(1024);
     writer.write(node);
-    return Arrays.copyOf(writer.out, writer.size);
+    return writer.toBytes();
   }
 
   /** The tree as compact JSON text. */
@@ -148,13 +142,13 @@ public final class JsonWriter {
     room(1);
     out[size++] = '"';
     int length = text.length();
+    char[] chars = SEGMENT.get();
     for (int from = 0; from < length; ) {
       int to = Math.min(length, from + SEGMENT_CHARS);
       if (to < length && Character.isHighSurrogate(text.charAt(to - 1))) {
         to++; // keep a surrogate pair in one segment
       }
       room((to - from) * 6);
-      char[] chars = SEGMENT.get();
       text.getChars(from, to, chars, 0);
       size = segment(chars, to - from, out, size);
       from = to;
