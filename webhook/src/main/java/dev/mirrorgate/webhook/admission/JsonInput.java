@@ -204,6 +204,12 @@ final class JsonInput {
 
   /** The next byte that is not whitespace, not consumed; -1 at the end of the document. */
   int peek() throws IOException {
+    if (pos < end) {
+      int c = buf[pos] & 0xff;
+      if (c > ' ') { // compact JSON: no whitespace to pass over
+        return c;
+      }
+    }
     while (true) {
       while (pos < end) {
         int c = buf[pos];
@@ -224,6 +230,10 @@ final class JsonInput {
   }
 
   private void expect(int wanted, String what) throws IOException {
+    if (pos < end && buf[pos] == wanted) { // compact JSON: the byte is right here
+      pos++;
+      return;
+    }
     int c = peek();
     if (c != wanted) {
       throw unexpected(c, what);
@@ -268,6 +278,10 @@ final class JsonInput {
    * element comes), false if the container closes here (consumed).
    */
   boolean more() throws IOException {
+    if (pos < end && buf[pos] == ',') { // compact JSON: the comma is right here
+      pos++;
+      return true;
+    }
     int c = peek();
     if (c == ',') {
       pos++;

@@ -1,6 +1,7 @@
 package dev.mirrorgate.webhook.server;
 
 import dev.mirrorgate.webhook.tls.TlsPolicy;
+import io.netty.buffer.Unpooled;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
@@ -10,6 +11,7 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.HttpVersion;
+import io.vertx.core.internal.buffer.BufferInternal;
 
 /**
  * One event loop's share of the HTTPS server. Routes: {@code POST /mutate}, {@code GET /healthz},
@@ -145,7 +147,8 @@ final class WebhookVerticle extends VerticleBase {
     if (answer.retryAfterSeconds() > 0) {
       response.putHeader("Retry-After", Integer.toString(answer.retryAfterSeconds()));
     }
-    end(request, Buffer.buffer(answer.body()), close);
+    // Wrapped, not copied: Buffer.buffer(byte[]) copies the answer into a new heap buffer.
+    end(request, BufferInternal.buffer(Unpooled.wrappedBuffer(answer.body())), close);
   }
 
   private void end(HttpServerRequest request, Buffer body, boolean close) {
