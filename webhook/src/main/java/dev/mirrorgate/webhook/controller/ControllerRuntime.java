@@ -191,7 +191,7 @@ public final class ControllerRuntime implements AutoCloseable {
     int total = 0;
     for (Loop loop : loops) {
       Collection<String> keys = loop.keys().get();
-      keys.forEach(loop.loop()::enqueue);
+      loop.loop().enqueuePass(keys, why);
       total += keys.size();
     }
     log.info("queued {} keys ({})", total, why);

@@ -9,9 +9,13 @@ import io.kubernetes.client.extended.workqueue.ratelimiter.ItemExponentialFailur
 import io.kubernetes.client.extended.workqueue.ratelimiter.MaxOfRateLimiter;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import net.logstash.logback.argument.StructuredArguments;
 import org.slf4j.Logger;
@@ -34,6 +38,10 @@ public final class ReconcileLoop implements AutoCloseable {
   private final ExecutorService delays;
   private final RateLimitingQueue<String> queue;
   private final List<Thread> threads = new ArrayList<>();
+  private volatile Pass pass;
+
+  /** The keys of one {@link #enqueuePass}, each counted once its first reconcile has ended. */
+  private record Pass(String why, Set<String> left, int keys, long started, AtomicInteger failed) {}
 
   public ReconcileLoop(
       Reconciler reconciler, int workers, BooleanSupplier leading, ControllerMetrics metrics) {
@@ -58,6 +66,21 @@ public final class ReconcileLoop implements AutoCloseable {
   /** Queues {@code key} for a reconcile. */
   public void enqueue(String key) {
     queue.add(key);
+  }
+
+  /**
+   * Queues every key of {@code keys} (all of this controller's objects, when it becomes leader or
+   * on a resync) and logs once each of them has been reconciled once: how long the whole set took
+   * to be caught up with, and how many of those first attempts failed (those are retried).
+   */
+  public void enqueuePass(Collection<String> keys, String why) {
+    if (keys.isEmpty()) {
+      return;
+    }
+    Set<String> left = ConcurrentHashMap.newKeySet(keys.size());
+    left.addAll(keys);
+    pass = new Pass(why, left, left.size(), System.nanoTime(), new AtomicInteger());
+    keys.forEach(queue::add);
   }
 
   /** Queues {@code key} after {@code delay}. */
@@ -121,6 +144,27 @@ public final class ReconcileLoop implements AutoCloseable {
       queue.addRateLimited(key);
     } finally {
       metrics.reconciled(reconciler.name(), outcome, System.nanoTime() - started);
+      passed(key, outcome);
+    }
+  }
+
+  private void passed(String key, String outcome) {
+    Pass current = pass;
+    if (current == null || !current.left().remove(key)) {
+      return;
+    }
+    if (!"success".equals(outcome)) {
+      current.failed().incrementAndGet();
+    }
+    if (current.left().isEmpty()) {
+      log.info(
+          "reconciled every key queued",
+          StructuredArguments.keyValue("controller", reconciler.name()),
+          StructuredArguments.keyValue("why", current.why()),
+          StructuredArguments.keyValue("keys", current.keys()),
+          StructuredArguments.keyValue("failed", current.failed().get()),
+          StructuredArguments.keyValue(
+              "millis", (System.nanoTime() - current.started()) / 1_000_000));
     }
   }
 
