@@ -4,10 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -63,6 +65,16 @@ class MappingFileLimitsIT {
     assertThat(webhook.get("/readyz")).startsWith("HTTP/1.1 200");
   }
 
+  private static final Pattern PATCH = Pattern.compile("\"patch\":\"([A-Za-z0-9+/=]+)\"");
+
+  /** The JSON Patch of an admission answer, decoded; "" when it has none. */
+  private static String decodedPatch(String answer) {
+    Matcher patch = PATCH.matcher(answer);
+    return patch.find()
+        ? new String(Base64.getDecoder().decode(patch.group(1)), StandardCharsets.UTF_8)
+        : "";
+  }
+
   /** Waits for the n-th rejection, then checks that a few more polls add no count and no line. */
   private void awaitRejected(int n) throws Exception {
     await()
@@ -107,13 +119,15 @@ class MappingFileLimitsIT {
           .contains("10001 mirrors and excludes; a mapping holds at most 10000");
 
       replace(GOOD.replace("good.example", "next.example"));
+      // The last good mapping patches too: wait for the new one's target in the patch (base64).
       await()
           .atMost(Duration.ofSeconds(30))
           .until(
               () ->
-                  webhook
-                      .exchange("127.0.0.1", ShippedWebhook.post(ShippedWebhook.review(0)))
-                      .contains("\"patch\""));
+                  decodedPatch(
+                          webhook.exchange(
+                              "127.0.0.1", ShippedWebhook.post(ShippedWebhook.review(0))))
+                      .contains("next.example"));
       assertThat(
               webhook.metric("mirrorgate_mapping_reloads_total{result=\"loaded\",source=\"file\"}"))
           .isEqualTo(2);
