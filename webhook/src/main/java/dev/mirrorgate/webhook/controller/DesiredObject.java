@@ -11,7 +11,6 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * An owned object as the controller wants it, and the test of whether an observed object already is
@@ -71,25 +70,32 @@ public final class DesiredObject {
     return node.path("metadata").path("namespace").asText(null);
   }
 
-  /**
-   * Whether {@code observed} already is this object (see the class comment). Its {@code apiVersion}
-   * and {@code kind} are not compared: the items of a list carry neither, so an object an informer
-   * listed (every object, after a restart) would otherwise never match, and each would be written
-   * again; the informer it came from is of that kind already.
-   */
+  /** Whether {@code observed} already is this object (see the class comment). */
   public boolean satisfiedBy(JsonNode observed) {
     return hash.equals(
             observed.path("metadata").path("annotations").path(HASH_ANNOTATION).asText(null))
-        && observed.isObject()
-        && containsMembers(observed, node, TYPE_FIELDS);
+        && contains(observed, node);
   }
-
-  private static final Set<String> TYPE_FIELDS = Set.of("apiVersion", "kind");
 
   /** Whether every field of {@code wanted} is in {@code actual} with the same value. */
   static boolean contains(JsonNode actual, JsonNode wanted) {
     if (wanted.isObject()) {
-      return actual.isObject() && containsMembers(actual, wanted, Set.of());
+      if (!actual.isObject()) {
+        return false;
+      }
+      Iterator<Map.Entry<String, JsonNode>> fields = wanted.fields();
+      while (fields.hasNext()) {
+        Map.Entry<String, JsonNode> field = fields.next();
+        JsonNode value = actual.get(field.getKey());
+        if (field.getValue().isNull()) {
+          if (value != null && !value.isNull()) {
+            return false;
+          }
+        } else if (value == null || !contains(value, field.getValue())) {
+          return false;
+        }
+      }
+      return true;
     }
     if (wanted.isArray()) {
       if (!actual.isArray() || actual.size() != wanted.size()) {
@@ -109,26 +115,6 @@ public final class DesiredObject {
       return wanted.asText().equals(actual.asText());
     }
     return false;
-  }
-
-  /** Whether each member of {@code wanted} but those {@code skipped} is in {@code actual}. */
-  private static boolean containsMembers(JsonNode actual, JsonNode wanted, Set<String> skipped) {
-    Iterator<Map.Entry<String, JsonNode>> fields = wanted.fields();
-    while (fields.hasNext()) {
-      Map.Entry<String, JsonNode> field = fields.next();
-      if (skipped.contains(field.getKey())) {
-        continue;
-      }
-      JsonNode value = actual.get(field.getKey());
-      if (field.getValue().isNull()) {
-        if (value != null && !value.isNull()) {
-          return false;
-        }
-      } else if (value == null || !contains(value, field.getValue())) {
-        return false;
-      }
-    }
-    return true;
   }
 
   private static String sha256(JsonNode node) {

@@ -112,7 +112,7 @@ public final class KubeObject implements KubernetesObject {
     return node.path("kind").asText(null);
   }
 
-  /** Lists omit each item's kind and apiVersion; the informer fills them in through these. */
+  /** Sets the apiVersion when the object has none (KubeRest fills in a list's items itself). */
   public void setApiVersion(String apiVersion) {
     if (!node.hasNonNull("apiVersion")) {
       node.put("apiVersion", apiVersion);

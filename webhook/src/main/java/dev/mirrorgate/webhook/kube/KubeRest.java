@@ -136,6 +136,14 @@ public final class KubeRest {
               while (parser.nextToken() != JsonToken.END_ARRAY) {
                 JsonNode item = parser.readValueAsTree();
                 if (item instanceof ObjectNode object) {
+                  // The items of a built-in kind's list carry no apiVersion and no kind (a watch
+                  // event's object and a custom resource's items do): every object read is whole.
+                  if (!object.hasNonNull("apiVersion")) {
+                    object.put("apiVersion", resource.apiVersion());
+                  }
+                  if (!object.hasNonNull("kind")) {
+                    object.put("kind", resource.kind());
+                  }
                   items.add(new KubeObject(projection.apply(object)));
                 }
               }

@@ -80,6 +80,11 @@ class KubeRestIT {
                 ListQuery.in(ns).withLabels("app.kubernetes.io/managed-by=mirrorgate"),
                 null);
     assertThat(list.getItems()).extracting(KubeObject::name).containsExactly("c");
+    assertThat(list.getItems())
+        .as(
+            "a built-in kind's list items carry no apiVersion or kind: filled in, as a watch has them")
+        .extracting(KubeObject::getApiVersion, KubeObject::getKind)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple("v1", "ConfigMap"));
     assertThat(list.getMetadata().getResourceVersion()).isNotBlank();
 
     ObjectNode invalid = configMap(ns, "Not_A_Name", "1");

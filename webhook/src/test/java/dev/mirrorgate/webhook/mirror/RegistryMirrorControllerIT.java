@@ -224,9 +224,11 @@ class RegistryMirrorControllerIT {
   private void assertConverged(List<String> names, int replicas) throws Exception {
     assertThat(document().mirrors()).extracting(Mirror::name).containsAll(names);
     for (String name : names) {
-      KubeObject statefulSet =
-          get(ApiResource.STATEFUL_SETS, "registry-mirror-" + name).orElseThrow();
-      assertThat(statefulSet.node().at("/spec/replicas").asInt()).as(name).isEqualTo(replicas);
+      Optional<KubeObject> statefulSet = get(ApiResource.STATEFUL_SETS, "registry-mirror-" + name);
+      assertThat(statefulSet).as(name).isPresent(); // an assertion: awaited, not thrown at once
+      assertThat(statefulSet.get().node().at("/spec/replicas").asInt())
+          .as(name)
+          .isEqualTo(replicas);
       KubeObject cr = rest().get(MirrorSources.REGISTRY_MIRRORS, null, name).orElseThrow();
       assertThat(cr.node().at("/status/observedGeneration").asLong())
           .as(name)
