@@ -34,7 +34,11 @@ public final class JsonWriter {
   private byte[] out;
   private int size;
 
-  /** Where a segment's characters are copied before they are encoded; made on the first string. */
+  /**
+   * Where a segment's characters are copied before they are encoded (a loop over a {@code char[]}
+   * runs several times faster than one over {@code String.charAt}); made on the first string. The
+   * writer's own: a ThreadLocal looked up per string was 3 % of the event loop's samples.
+   */
   private char[] chars;
 
   private JsonWriter(int capacity) {
@@ -171,11 +175,6 @@ public final class JsonWriter {
    * (with 512, that growth was an eighth of the event loop's allocation).
    */
   private static final int SEGMENT_CHARS = 96;
-
-  // A segment's characters are copied to a char[] before they are encoded: a loop over a char[]
-  // runs several times faster than one over String.charAt (the hottest frame of the event loop once
-  // the decision's log line was written here too). The array is the writer's own: a ThreadLocal
-  // looked up per string was 3 % of the event loop's samples.
 
   private static int segment(char[] chars, int count, byte[] b, int n) {
     for (int i = 0; i < count; i++) {

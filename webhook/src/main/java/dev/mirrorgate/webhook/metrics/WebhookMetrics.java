@@ -15,6 +15,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicReference;
@@ -126,14 +127,13 @@ public final class WebhookMetrics {
             bodyBytes,
             streamedBodies,
             gatheredBodies));
-    FunctionCounter.builder("mirrorgate.request.bodies", streamedBodies, LongSupplier::getAsLong)
-        .description("Request bodies of several chunks, by how they were read")
-        .tag("read", "streamed")
-        .register(registry);
-    FunctionCounter.builder("mirrorgate.request.bodies", gatheredBodies, LongSupplier::getAsLong)
-        .description("Request bodies of several chunks, by how they were read")
-        .tag("read", "gathered")
-        .register(registry);
+    Map.of("streamed", streamedBodies, "gathered", gatheredBodies)
+        .forEach(
+            (read, count) ->
+                FunctionCounter.builder("mirrorgate.request.bodies", count, LongSupplier::getAsLong)
+                    .description("Request bodies of several chunks, by how they were read")
+                    .tag("read", read)
+                    .register(registry));
     Gauge.builder("mirrorgate.connections.open", open, IntSupplier::getAsInt)
         .description("Open connections to the webhook (-1: not counted)")
         .register(registry);

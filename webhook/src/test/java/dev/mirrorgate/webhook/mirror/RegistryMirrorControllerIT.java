@@ -238,12 +238,20 @@ class RegistryMirrorControllerIT {
 
   /** The registrymirror controller's writes of {@code kind} with {@code action}, from /metrics. */
   private static int writes(String scrape, String kind, String action) {
+    return sum(
+        scrape,
+        "mirrorgate_controller_writes_total",
+        "action=\"" + action + "\"",
+        "controller=\"registrymirror\"",
+        "kind=\"" + kind + "\"");
+  }
+
+  /** The sum of the series of counter {@code name} whose labels contain each of {@code labels}. */
+  private static int sum(String scrape, String name, String... labels) {
     return scrape
         .lines()
-        .filter(l -> l.startsWith("mirrorgate_controller_writes_total{"))
-        .filter(l -> l.contains("action=\"" + action + "\""))
-        .filter(l -> l.contains("controller=\"registrymirror\""))
-        .filter(l -> l.contains("kind=\"" + kind + "\""))
+        .filter(l -> l.startsWith(name + "{"))
+        .filter(l -> java.util.Arrays.stream(labels).allMatch(l::contains))
         .mapToInt(l -> (int) Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
         .sum();
   }
@@ -469,12 +477,8 @@ class RegistryMirrorControllerIT {
 
   /** Reconciles of {@code controller}, any result, from /metrics. */
   private static int reconciles(String scrape, String controller) {
-    return scrape
-        .lines()
-        .filter(l -> l.startsWith("mirrorgate_controller_reconciles_total{"))
-        .filter(l -> l.contains("controller=\"" + controller + "\""))
-        .mapToInt(l -> (int) Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
-        .sum();
+    return sum(
+        scrape, "mirrorgate_controller_reconciles_total", "controller=\"" + controller + "\"");
   }
 
   private static String decode(JsonNode value) {
